@@ -1,0 +1,45 @@
+# Cap Jeunes 62 — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run test lint communes constraints bench
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@test -x $(PY) || $$(scripts/find_python.sh) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade 'pip>=23' 'setuptools<71' wheel
+	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip check
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Create .venv and node_modules from the pinned sets
+
+run: install ## Install, then answer orientation profiles typed as JSON (one per line)
+	@echo "Tapez un profil JSON, par exemple {\"role\": \"jeune\", \"age\": 19, \"commune\": \"Calais\", \"situations\": [\"ase_sorti\"]}"
+	@while IFS= read -r line; do printf '%s' "$$line" | $(PY) -m bot orient; done
+
+test: install ## Run every test suite (what CI runs)
+	$(PY) -m pytest
+
+lint: install ## Ruff on the Python code
+	$(VENV)/bin/ruff check bot scripts tests
+
+communes: node_modules/.installed $(VENV)/.installed ## Rebuild knowledge/communes/ from @etalab/decoupage-administratif
+	$(PY) scripts/build_communes.py
+
+bench: install ## Benchmarks (print numbers; never run in CI)
+	$(PY) scripts/bench_orient.py
+
+constraints: ## Re-freeze constraints.txt from the current .venv
+	{ echo '# Verified set for Python 3.10 (pip check clean). Regenerate with `make constraints` after changing requirements.txt.'; \
+	  $(PY) -m pip freeze --exclude-editable; } > constraints.txt
