@@ -11,10 +11,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@test -x $(PY) || $$(scripts/find_python.sh) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade 'pip>=23' 'setuptools<71' wheel
 	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
 	@touch $@
 
@@ -28,7 +29,8 @@ run: install ## Install, then answer orientation profiles typed as JSON (one per
 	@echo "Tapez un profil JSON, par exemple {\"role\": \"jeune\", \"age\": 19, \"commune\": \"Calais\", \"situations\": [\"ase_sorti\"]}"
 	@while IFS= read -r line; do printf '%s' "$$line" | $(PY) -m bot orient; done
 
-test: install ## Run every test suite (what CI runs)
+test: install ## Lint, then run every test suite (what CI runs)
+	$(VENV)/bin/ruff check bot scripts tests
 	$(PY) -m pytest
 
 lint: install ## Ruff on the Python code

@@ -1,0 +1,1 @@
+"""Cap Jeunes 62: plain-Python core (never imports rasa, rasa_sdk or tensorflow)."""

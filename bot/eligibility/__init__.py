@@ -1,0 +1,1 @@
+"""The explainable orientation engine (conditions as data, Kleene logic)."""
