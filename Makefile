@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test lint communes constraints bench
+.PHONY: help install run train validate test lint communes constraints bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproj
 	@test -x $(PY) || $$(scripts/find_python.sh) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade 'pip>=23' 'setuptools<71' wheel
 	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
-	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	$(PY) -m pip check
 	@touch $@
 
@@ -25,16 +25,21 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## Create .venv and node_modules from the pinned sets
 
-run: install ## Install, then answer orientation profiles typed as JSON (one per line)
-	@echo "Tapez un profil JSON, par exemple {\"role\": \"jeune\", \"age\": 19, \"commune\": \"Calais\", \"situations\": [\"ase_sorti\"]}"
-	@while IFS= read -r line; do printf '%s' "$$line" | $(PY) -m bot orient; done
+run: install ## Install, train the model if needed, start the assistant (Rasa 127.0.0.1:5005, actions 5055)
+	scripts/run_dev.sh
+
+train: install ## Train the model now (rasa train skips it when nothing changed)
+	$(VENV)/bin/rasa train --config config.yml --domain domain.yml --data data --out models
+
+validate: install ## rasa data validate, failing on warnings
+	$(VENV)/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
 
 test: install ## Lint, then run every test suite (what CI runs)
-	$(VENV)/bin/ruff check bot scripts tests
+	$(VENV)/bin/ruff check bot actions rasa_ext scripts tests
 	$(PY) -m pytest
 
 lint: install ## Ruff on the Python code
-	$(VENV)/bin/ruff check bot scripts tests
+	$(VENV)/bin/ruff check bot actions rasa_ext scripts tests
 
 communes: node_modules/.installed $(VENV)/.installed ## Rebuild knowledge/communes/ from @etalab/decoupage-administratif
 	$(PY) scripts/build_communes.py

@@ -52,14 +52,23 @@ class Model(BaseModel):
 class Term(Model):
     id: str
     label: str
-    question: str | None = None
+    question: str | None = None      # to a young person ("tu")
+    question_pro: str | None = None  # to a professional, about the young person ("vous")
+    inverted: bool = False           # "oui" to the question means the situation does not apply
     aliases: list[str] = Field(default_factory=list)
+
+
+class Question(Model):
+    jeune: str | None = None
+    pro: str | None = None
 
 
 class Vocabulary(Model):
     situations: list[Term]
     structure_types: list[Term]
+    questions: dict[str, Question]
     roles: list[Term]
+    glossary: dict[str, str]
 
     @validator("situations", "structure_types", "roles")
     def unique_ids(cls, terms: list[Term]) -> list[Term]:
@@ -233,6 +242,7 @@ class Procedure(Model):
     id: str
     text: str
     mandatory: bool
+    for_young: bool = False  # also worth telling a young person (otherwise for structures only)
     source: str
 
 
@@ -260,6 +270,7 @@ class Call(Model):
 class Period(Model):
     source: str
     text: str
+    for_young: str | None = None  # what to tell young people when the period has no dates
     start: dt.date | None = None
     end: dt.date | None = None
     duration_months: int | None = None
@@ -341,6 +352,8 @@ class Scheme(Model):
     id: str
     title: str
     short_title: str
+    button_title: str = Field(max_length=20)  # Messenger cuts button titles beyond 20 characters
+    the_name: str                              # with its article, for sentences: "le FAJ Co"
     kind: Literal["jeunesse", "logement"]
     aliases: list[str]
     summary: Sourced

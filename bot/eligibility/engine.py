@@ -110,7 +110,8 @@ def _can_fill(template: str, profile: Profile, match: CommuneMatch) -> bool:
     return "{commune}" not in template or match.status in ("resolved", "ambiguous", "hors_62")
 
 
-def _fact_order(knowledge: Knowledge) -> tuple[str, ...]:
+def fact_order(knowledge: Knowledge) -> tuple[str, ...]:
+    """The order in which facts are asked when they matter equally."""
     vocabulary = knowledge.vocabulary
     return ("age", "commune", *vocabulary.situation_ids, "structure_types", *vocabulary.structure_type_ids)
 
@@ -186,8 +187,10 @@ def _evaluate_structure(scheme: Scheme, facts: Facts, knowledge: Knowledge,
     return INCOMPLETE, (), tuple(sorted(value.unknown_facts, key=order.index)), checks
 
 
-def _next_question(results: tuple[SchemeResult, ...], order: tuple[str, ...]) -> str | None:
-    counts = Counter(fact for result in results for fact in result.missing)
+def next_question(results: tuple[SchemeResult, ...], order: tuple[str, ...],
+                  skip: frozenset[str] = frozenset()) -> str | None:
+    """The fact missing for the most schemes (ties: `order`), leaving out `skip`."""
+    counts = Counter(fact for result in results for fact in result.missing if fact not in skip)
     if not counts:
         return None
     return min(counts, key=lambda fact: (-counts[fact], order.index(fact)))
@@ -199,7 +202,7 @@ def orient(profile: Profile, knowledge: Knowledge, communes: Communes, today: dt
     match = communes.resolve(profile.commune)
     territory = territory_of(match, knowledge)
     facts = _facts(profile, match)
-    order = _fact_order(knowledge)
+    order = fact_order(knowledge)
     results = []
     for scheme_id in SCHEME_IDS:
         scheme = knowledge.scheme(scheme_id)
@@ -214,4 +217,4 @@ def orient(profile: Profile, knowledge: Knowledge, communes: Communes, today: dt
         ))
     frozen = tuple(results)
     return Orientation(as_of=as_of, role=profile.role, commune=match, territory=territory,
-                       results=frozen, next_question=_next_question(frozen, order))
+                       results=frozen, next_question=next_question(frozen, order))

@@ -1,4 +1,4 @@
-"""Helpers shared by the tests (importable as `support`: pytest puts tests/ on the path)."""
+"""Helpers shared by the tests (importable as `support`: pytest puts tests/helpers on the path)."""
 
 from __future__ import annotations
 

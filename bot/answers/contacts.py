@@ -1,0 +1,124 @@
+"""Who to call: the SLAI of a territory, the housing entry points, the Département's contacts."""
+
+from __future__ import annotations
+
+from bot.answers.reply import (
+    MAX_PHONES_PER_MESSAGE,
+    Button,
+    Reply,
+    intent_payload,
+    join_fr,
+    pick,
+    short_title,
+)
+from bot.communes import CommuneMatch
+from bot.eligibility.engine import territory_of
+from bot.eligibility.entry import NO_SLISL_PHONE
+from bot.extraction import INSEE_PREFIX
+from bot.knowledge import TERRITORY_IDS, Person, Scheme, Territory, knowledge
+
+ALL = "tous"
+
+
+def slai_line(territory: Territory) -> str:
+    who = f"{territory.slai.name}, " if territory.slai.name else ""
+    return f"SLAI {territory.of_name} : {who}{territory.slai.phone}"
+
+
+def person_line(person: Person) -> str:
+    parts = [person.name, person.phone] + ([person.email] if person.email else [])
+    return ", ".join(parts)
+
+
+def housing_line(role: str | None, territory: Territory | None) -> str:
+    where = f" {territory.of_name}" if territory else ""
+    first = pick(role, f"Pour le logement, adresse-toi au SLISL de la MDS{where}, à ta mission locale ou à un CLLAJ.",
+                 f"Pour le logement : le SLISL de la MDS{where}, la mission locale ou un CLLAJ.")
+    return f"{first} {NO_SLISL_PHONE}"
+
+
+def ask_commune(role: str | None) -> Reply:
+    text = pick(role, "Dans quelle commune habites-tu ? Je te donne le bon contact.",
+                "Dans quelle commune ? Je vous donne le bon contact.")
+    return Reply(text, (Button("Voir tous les SLAI", intent_payload("ask_contact", territoire=ALL)),))
+
+
+def all_slai() -> list[Reply]:
+    """Every territory's SLAI, at most three phone numbers per message."""
+    territories = [knowledge().territory(t) for t in TERRITORY_IDS]
+    return [
+        Reply("\n".join(slai_line(t) for t in territories[i:i + MAX_PHONES_PER_MESSAGE]))
+        for i in range(0, len(territories), MAX_PHONES_PER_MESSAGE)
+    ]
+
+
+def territory_note(match: CommuneMatch) -> str:
+    """Say when a commune's territory is only inferred (confidence below "haute")."""
+    info = territory_of(match, knowledge())
+    if info is None or not info.to_confirm or match.commune is None:
+        return ""
+    return f" (rattachement de {match.commune.name} au territoire {info.territory.of_name} à confirmer)"
+
+
+def departement_contacts(scheme: Scheme) -> str:
+    k = knowledge()
+    people = [k.departement.person(p) for p in scheme.contacts]
+    service = k.departement.services[people[0].service].name
+    return f"{service} : " + " ; ".join(person_line(p) for p in people)
+
+
+def contact(role: str | None, territory: Territory | None, scheme: Scheme | None,
+            match: CommuneMatch | None = None) -> Reply:
+    """The right contact for this person, territory and scheme (at most 3 phone numbers)."""
+    note = territory_note(match) if match else ""
+    if role == "structure" and scheme is not None:
+        lines = [f"Pour l'appel à projets {scheme.short_title} : {departement_contacts(scheme)}."]
+        if any(p.id == "contact_slai" for p in scheme.procedures.items):
+            if territory:
+                lines.append(f"Contact obligatoire avant de déposer : {slai_line(territory)}{note}.")
+            else:
+                lines.append("Contact obligatoire avant de déposer : le SLAI de votre territoire "
+                             "(indiquez votre commune pour avoir son numéro).")
+        return Reply("\n".join(lines))
+    if scheme is not None and scheme.entry.service == "logement":
+        return Reply(housing_line(role, territory))
+    if territory is None:
+        return ask_commune(role)
+    lead = pick(role, "Ton contact", "Votre contact")
+    return Reply(f"{lead} : {slai_line(territory)}{note}.")
+
+
+def outside(match: CommuneMatch, role: str | None) -> Reply:
+    place = match.outside_name or "cette commune"
+    return Reply(pick(
+        role,
+        f"{place} n'est pas dans le Pas-de-Calais : ces dispositifs sont pour le Pas-de-Calais. "
+        "Ta mission locale peut t'aider près de chez toi.",
+        f"{place} n'est pas dans le Pas-de-Calais : ces dispositifs sont pour le Pas-de-Calais. "
+        "La mission locale du lieu de résidence peut vous orienter.",
+    ))
+
+
+def choose_commune(match: CommuneMatch, role: str | None, intent: str = "inform") -> Reply:
+    """Several communes fit: a button each (the official names, never the user's text)."""
+    candidates = match.candidates[:6]
+    names = join_fr([c.name for c in candidates], last="ou")
+    text = pick(role, f"Tu veux dire {names} ?", f"Vous voulez dire {names} ?")
+    buttons = tuple(
+        Button(short_title(c.name), intent_payload(intent, commune=INSEE_PREFIX + c.insee)) for c in candidates
+    )
+    return Reply(text, buttons)
+
+
+def unknown_commune(role: str | None) -> Reply:
+    return Reply(pick(
+        role,
+        "Je ne trouve pas cette commune. Tu peux écrire son nom autrement, ou son code postal ?",
+        "Je ne trouve pas cette commune. Pouvez-vous écrire son nom autrement, ou son code postal ?",
+    ))
+
+
+def territory_from_id(territory_id: str | None) -> Territory | None:
+    if territory_id in TERRITORY_IDS:
+        return knowledge().territory(territory_id)
+    return None

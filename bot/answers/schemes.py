@@ -1,0 +1,148 @@
+"""Answers about one scheme: what it is, dates, money, payment, evaluation, procedures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.answers.reply import Button, Reply, bullets, capitalize, date_fr, intent_payload, is_young, pick
+from bot.eligibility.calls import CLOSED, OPEN, UPCOMING, call_status
+from bot.knowledge import SCHEME_IDS, Scheme, knowledge
+
+STRUCTURE = "structure"
+
+
+def which_scheme(role: str | None, intent: str) -> Reply:
+    """Ask which scheme, with one button per scheme."""
+    text = pick(role, "De quel dispositif parles-tu ?", "De quel dispositif parlez-vous ?")
+    return Reply(text, scheme_buttons(intent))
+
+
+def scheme_buttons(intent: str, exclude: str | None = None) -> tuple[Button, ...]:
+    k = knowledge()
+    return tuple(
+        Button(k.scheme(s).button_title, intent_payload(intent, dispositif=s)) for s in SCHEME_IDS if s != exclude
+    )
+
+
+def topic_buttons(scheme: Scheme, role: str | None) -> tuple[Button, ...]:
+    """Follow-up questions about the same scheme."""
+    topics = [("Dates", "ask_deadline"), ("Comment faire", "ask_procedure"), ("Contact", "ask_contact")]
+    if role in (STRUCTURE, None) or role == "professionnel":
+        topics.insert(1, ("Financement", "ask_funding"))
+    return tuple(Button(title, intent_payload(intent, dispositif=scheme.id)) for title, intent in topics)
+
+
+# --- what it is ---------------------------------------------------------------------
+
+def scheme_info(scheme: Scheme, role: str | None) -> Reply:
+    lines = [f"{scheme.short_title} : {scheme.summary.text}"]
+    if role == STRUCTURE:
+        lines.append(f"Porteurs possibles : {scheme.carriers.text}")
+    else:
+        lines.append(f"Pour qui : {scheme.public.text}")
+    return Reply("\n".join(lines), topic_buttons(scheme, role))
+
+
+# --- dates ------------------------------------------------------------------------
+
+def call_window_line(scheme: Scheme, today: dt.date) -> str:
+    """Where the call for projects stands for structures, relative to `today`."""
+    status = call_status(scheme.call, today)
+    name = f"L'appel à projets {scheme.short_title}"
+    if status.status == OPEN:
+        return (f"{name} est ouvert jusqu'au {date_fr(status.closes)} inclus (depuis le {date_fr(status.opens)}). "
+                f"La candidature se dépose et se valide dans le logiciel {scheme.call.channel}.")
+    if status.status == UPCOMING:
+        return (f"{name} ouvre le {date_fr(status.opens)} et ferme le {date_fr(status.closes)} inclus. "
+                f"La candidature se dépose et se valide dans le logiciel {scheme.call.channel}.")
+    if status.status == CLOSED:
+        return (f"{name} était ouvert du {date_fr(status.opens)} au {date_fr(status.closes)} : il est clos. "
+                "La prochaine session n'est pas encore publiée.")
+    return f"{name} n'a pas de session publiée pour l'instant."
+
+
+def period_line(scheme: Scheme, today: dt.date) -> str:
+    """When young people are served (the measure or convention period), relative to `today`."""
+    period = scheme.period
+    name = capitalize(scheme.the_name)
+    if period.start is None or period.end is None:
+        return period.for_young or period.text
+    if today < period.start:
+        return f"{name} démarre le {date_fr(period.start)} et dure jusqu'au {date_fr(period.end)}."
+    if today <= period.end:
+        return f"{name} se déroule du {date_fr(period.start)} au {date_fr(period.end)} : il est en cours."
+    return (f"{name} s'est déroulé du {date_fr(period.start)} au {date_fr(period.end)}. "
+            "La période suivante n'est pas encore publiée.")
+
+
+def deadline(scheme: Scheme, role: str | None, today: dt.date) -> Reply:
+    buttons = topic_buttons(scheme, role)
+    if role == STRUCTURE:
+        return Reply(call_window_line(scheme, today), buttons)
+    young_lines = [period_line(scheme, today), scheme.entry.text]
+    if role is None:
+        text = f"{call_window_line(scheme, today)}\nPour les jeunes : {' '.join(young_lines)}"
+        return Reply(text, buttons)
+    return Reply(" ".join(young_lines), buttons)
+
+
+# --- money ------------------------------------------------------------------------
+
+def _for_structures_only(scheme: Scheme, role: str | None) -> str | None:
+    if is_young(role):
+        return (f"Cet argent est versé aux structures qui portent {scheme.the_name}, pas directement aux jeunes. "
+                f"{scheme.entry.text}")
+    return None
+
+
+def funding(scheme: Scheme, role: str | None) -> Reply:
+    young = _for_structures_only(scheme, role)
+    if young:
+        return Reply(young, topic_buttons(scheme, role))
+    money = scheme.funding
+    lines = [f"Financement {scheme.short_title} : {money.text}"]
+    lines.append(bullets(item.text for item in money.items))
+    if money.not_fundable:
+        lines.append("Non financé : " + " ; ".join(money.not_fundable) + ".")
+    if money.annexes:
+        lines.append("À joindre : " + " ; ".join(money.annexes) + ".")
+    lines += money.conditions
+    return Reply("\n".join(lines), topic_buttons(scheme, role))
+
+
+def payment(scheme: Scheme, role: str | None) -> Reply:
+    young = _for_structures_only(scheme, role)
+    if young:
+        return Reply(young, topic_buttons(scheme, role))
+    items = scheme.payment.items
+    return Reply(f"Versement {scheme.short_title} :\n" + bullets(i.text for i in items), topic_buttons(scheme, role))
+
+
+# --- evaluation -------------------------------------------------------------------
+
+def evaluation(scheme: Scheme, role: str | None) -> Reply:
+    ev = scheme.evaluation
+    lines = [f"Bilan {scheme.short_title} : {ev.final_report.text}"]
+    if ev.final_report.contents:
+        lines.append(bullets(ev.final_report.contents))
+    if ev.followup:
+        lines.append("Suivi : " + " ; ".join(ev.followup) + ".")
+    if ev.indicators:
+        lines.append("Indicateurs :\n" + bullets(ev.indicators))
+    if ev.charter:
+        groups = " ; ".join(f"{g.title} {g.points} points" for g in ev.charter.groups)
+        lines.append(f"Charte qualité ({ev.charter.share_percent} % du financement, "
+                     f"{ev.charter.total_points} points) : {groups}. {ev.charter.text}")
+    return Reply("\n".join(lines), topic_buttons(scheme, role))
+
+
+# --- procedures -------------------------------------------------------------------
+
+def procedure(scheme: Scheme, role: str | None) -> Reply:
+    if role == STRUCTURE:
+        steps = [p.text for p in scheme.procedures.items if p.mandatory]
+        text = f"Démarches {scheme.short_title} (obligatoires) :\n{bullets(steps)}"
+    else:
+        steps = [p.text for p in scheme.procedures.items if p.for_young]
+        text = scheme.entry.text if not steps else f"{scheme.entry.text}\n{bullets(steps)}"
+    return Reply(text, topic_buttons(scheme, role))

@@ -1,0 +1,120 @@
+"""REST channel: `POST /webhooks/rest/webhook` with `{"sender", "message", "metadata"?}`.
+
+Same URL and answer format as Rasa's REST channel (a JSON list of `{recipient_id, text,
+buttons…}`), with our inbound rules (`messages.py`) and these differences:
+
+- we parse the body ourselves: malformed JSON, a body that is not an object, a `sender` that is
+  not a valid id, a `message` that is not a string or `metadata` that is not an object give
+  HTTP 400 with `{"status": "failure", "code": 400, "reason", "message"}`, `message` in French;
+- an empty message gets a French answer (HTTP 200, the usual list) without going to Rasa;
+- a message cut to its beginning gets `TRUNCATED_NOTICE` first in the list;
+- a failure while Rasa handles the message adds `APOLOGY` to the list (never an empty list
+  because of an error), and the log names the exception without its text;
+- the input channel is always "rest" (Rasa lets the body choose it), and `?stream=true` is not
+  offered: one JSON list per request.
+
+Hooks for later work: `process` (around Rasa's handling: handoff pause, de-duplication),
+`prepare_text` (the text rules), `user_message` (building the `UserMessage`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels import rest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa_ext.channels import messages
+from rasa_ext.channels.messages import Inbound, Refused
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class RestInput(rest.RestInput):
+    """Rasa's REST channel with our inbound-message rules (credentials key: its module path)."""
+
+    max_text_length = messages.MAX_TEXT_LENGTH
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        module = inspect.getmodule(self)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.receive(request, on_new_message)
+
+        return webhook
+
+    async def receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        try:
+            body = messages.parse_body(request.body)
+            sender_id = messages.read_sender(body.get("sender"))
+            metadata = messages.read_metadata(body.get("metadata"))
+        except Refused as refusal:
+            logger.info("REST request refused: %s", refusal.reason)
+            return self.bad_request(refusal)
+        try:
+            inbound = await self.prepare_text(body.get("message"), sender_id, request)
+        except Refused as refusal:
+            logger.info("REST message refused: %s", refusal.reason)
+            if refusal.bad_request:
+                return self.bad_request(refusal)
+            return response.json([self.answer(sender_id, refusal.answer)])
+
+        collector = CollectingOutputChannel()
+        answers: list[dict[str, Any]] = []
+        if inbound.truncated:
+            answers.append(self.answer(sender_id, messages.TRUNCATED_NOTICE))
+        try:
+            await self.process(self.user_message(inbound, collector, sender_id, metadata), on_new_message)
+        except (Exception, asyncio.CancelledError) as error:
+            logger.error("REST message failed: %s", messages.describe_failure(error))
+            collector.messages.append(self.answer(sender_id, messages.APOLOGY))
+        return response.json(answers + collector.messages)
+
+    async def prepare_text(self, value: object, sender_id: str, request: Request) -> Inbound:
+        """The text rules; the buttons offered are read through the agent on the Sanic app."""
+        agent = getattr(request.app.ctx, "agent", None)
+        return await messages.prepare_text(value, sender_id, agent, self.max_text_length)
+
+    def user_message(
+        self,
+        inbound: Inbound,
+        output_channel: CollectingOutputChannel,
+        sender_id: str,
+        metadata: dict[str, Any] | None,
+    ) -> UserMessage:
+        return UserMessage(inbound.text, output_channel, sender_id, input_channel=self.name(), metadata=metadata)
+
+    async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
+        """Hand the message to Rasa (override to pause, de-duplicate…)."""
+        await on_new_message(message)
+
+    @staticmethod
+    def answer(sender_id: str, text: str) -> dict[str, Any]:
+        """One bot message in the format of Rasa's REST answers."""
+        return {"recipient_id": sender_id, "text": text}
+
+    @staticmethod
+    def bad_request(refusal: Refused) -> HTTPResponse:
+        return response.json(
+            {"status": "failure", "code": 400, "reason": refusal.reason, "message": refusal.answer},
+            status=400,
+        )

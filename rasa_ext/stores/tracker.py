@@ -1,0 +1,172 @@
+"""Conversation store: Rasa's `SQLTrackerStore` on the database named by `TRACKER_DB_URL`.
+
+endpoints.yml says `tracker_store: {type: rasa_ext.stores.tracker.TrackerStore}`; Rasa then
+builds it as `TrackerStore(host=…, domain=…, event_broker=…, **kwargs)` and we ignore `host` and
+the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has no default).
+
+- `TRACKER_DB_URL` unset: a SQLite file `var/tracker.db` under the project root.
+- SQLite: WAL journal (and `synchronous=NORMAL`) set on every connection; the file's folder is
+  created if needed.
+- PostgreSQL: Rasa's `events` table lives in the schema `rasa` (CONVENTIONS.md: `rasa` for
+  conversations, `cj62` for application data), created if missing; Rasa's `POSTGRESQL_SCHEMA`
+  overrides the name. Pool sizes follow Rasa's `SQL_POOL_SIZE` / `SQL_MAX_OVERFLOW`.
+- The database must answer within `connect_attempts` × `retry_seconds` (Rasa would wait forever).
+- One INFO line at start-up names the class, the dialect and where the data is, never the
+  password; no error message repeats the URL.
+- Construction errors are raised as `TrackerStoreError`: Rasa's loader turns an `ImportError`
+  or `AttributeError` (a missing database driver, say) into a silent fallback to the in-memory
+  store, which would lose every conversation at the next restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.exc
+from rasa.core.constants import POSTGRESQL_SCHEMA
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import TrackerStore as RasaTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import URL, Engine, make_url
+
+from bot.paths import ROOT
+
+logger = logging.getLogger(__name__)
+
+ENV_VAR = "TRACKER_DB_URL"
+DEFAULT_PATH = ROOT / "var" / "tracker.db"
+POSTGRESQL_DEFAULT_SCHEMA = "rasa"
+_CONNECTION_KWARGS = ("dialect", "port", "db", "username", "password", "login_db", "query")
+
+
+class TrackerStoreError(RuntimeError):
+    """The tracker store cannot start (deliberately not an ImportError: see the module doc)."""
+
+
+def tracker_db_url(environ: os._Environ[str] | dict[str, str] | None = None) -> str:
+    """`TRACKER_DB_URL`, or the SQLite file under `var/` when it is unset or blank."""
+    environ = os.environ if environ is None else environ
+    return environ.get(ENV_VAR, "").strip() or f"sqlite:///{DEFAULT_PATH}"
+
+
+def describe_url(url: URL) -> str:
+    """Where the data is, for the logs: dialect, host, port and database, never user or password."""
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite file {url.database}" if url.database not in (None, "", ":memory:") else "sqlite in memory"
+    where = f"{url.host or 'localhost'}{f':{url.port}' if url.port else ''}/{url.database or ''}"
+    return f"{url.get_backend_name()} at {where}"
+
+
+class TrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store, configured by `TRACKER_DB_URL` (see the module doc)."""
+
+    connect_attempts = 12
+    retry_seconds = 5.0
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        ignored = sorted(key for key in kwargs if key in _CONNECTION_KWARGS)
+        if host or ignored:
+            logger.warning(
+                "Tracker store: %s from endpoints.yml ignored, the database is %s.",
+                ", ".join(["url"] * bool(host) + ignored),
+                ENV_VAR,
+            )
+        kwargs = {key: value for key, value in kwargs.items() if key not in _CONNECTION_KWARGS}
+        try:
+            url = self._url()
+            self.engine = self._connect(url)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        except TrackerStoreError:
+            raise
+        except Exception as error:
+            raise TrackerStoreError(
+                f"Le stockage des conversations ne démarre pas ({type(error).__name__}) : vérifiez {ENV_VAR}."
+            ) from error
+        logger.info("Tracker store %s on %s.", type(self).__name__, describe_url(url))
+        RasaTrackerStore.__init__(self, domain, event_broker, **kwargs)
+
+    # --- the engine ---------------------------------------------------------------------------
+
+    def _url(self) -> URL:
+        try:
+            return make_url(tracker_db_url())
+        except sa.exc.ArgumentError:
+            # SQLAlchemy's message quotes the URL, password included.
+            raise TrackerStoreError(f"{ENV_VAR} n'est pas une URL SQLAlchemy valide.") from None
+
+    def _connect(self, url: URL) -> Engine:
+        """Build the engine, then the schema and table, retrying while the database starts."""
+        engine = self._create_engine(url)
+        for attempt in range(1, self.connect_attempts + 1):
+            try:
+                self._prepare_database(engine)
+                return engine
+            except sa.exc.OperationalError as error:
+                if attempt == self.connect_attempts:
+                    raise TrackerStoreError(
+                        f"La base des conversations ne répond pas après {attempt} essais : vérifiez {ENV_VAR}."
+                    ) from error
+                logger.warning(
+                    "Tracker database not reachable (attempt %d of %d): %s",
+                    attempt,
+                    self.connect_attempts,
+                    type(error.orig).__name__,
+                )
+                time.sleep(self.retry_seconds)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _create_engine(self, url: URL) -> Engine:
+        backend = url.get_backend_name()
+        if backend == "sqlite":
+            if url.database not in (None, "", ":memory:"):
+                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = sa.create_engine(url)
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        kwargs = create_engine_kwargs(url)
+        if backend == "postgresql":
+            kwargs["connect_args"] = {"options": f"-csearch_path={self.postgresql_schema()}"}
+        return sa.create_engine(url, **kwargs)
+
+    @staticmethod
+    def postgresql_schema() -> str:
+        return os.environ.get(POSTGRESQL_SCHEMA) or POSTGRESQL_DEFAULT_SCHEMA
+
+    def _prepare_database(self, engine: Engine) -> None:
+        """Create the PostgreSQL schema and Rasa's table if missing (several replicas may race)."""
+        if engine.dialect.name == "postgresql":
+            schema = self.postgresql_schema()
+            if schema not in sa.inspect(engine).get_schema_names():
+                quoted = engine.dialect.identifier_preparer.quote_identifier(schema)
+                try:
+                    with engine.begin() as connection:
+                        connection.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
+                except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+                    if schema not in sa.inspect(engine).get_schema_names():
+                        raise
+        try:
+            self.Base.metadata.create_all(engine)
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError) as error:
+            if not sa.inspect(engine).has_table(self.SQLEvent.__tablename__):
+                raise
+            logger.info("Tracker table created by another process (%s).", type(error).__name__)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Start the assistant in development: action server on 127.0.0.1:5055, Rasa on 127.0.0.1:5005
+# with our channels and its HTTP API protected by RASA_AUTH_TOKEN. Logs in logs/.
+# Trains a model first when none matches the current data (rasa train skips otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false
+mkdir -p logs var models
+.venv/bin/python scripts/make_env.py
+set -a; source .env; set +a
+
+RASA_PORT=${RASA_PORT:-5005}
+ACTION_PORT=${ACTION_PORT:-5055}
+
+echo "Entraînement du modèle si nécessaire…"
+.venv/bin/rasa train --config config.yml --domain domain.yml --data data --out models --quiet >> logs/train.log 2>&1 \
+  || { echo "L'entraînement a échoué : voir logs/train.log" >&2; exit 1; }
+
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >> logs/actions.log 2>&1 &
+ACTIONS_PID=$!
+trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT INT TERM
+
+echo "Assistant : http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook (journal : logs/rasa.log)"
+.venv/bin/rasa run --model models --interface 127.0.0.1 --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml \
+  --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors "${ALLOWED_ORIGINS:-http://localhost:8080}" \
+  >> logs/rasa.log 2>&1
