@@ -63,9 +63,8 @@ def why_we_ask(fact: str, orientation: Orientation, role: str | None) -> Reply:
     if fact == "age":
         reason = "chaque dispositif a sa tranche d'âge"
     elif fact == "commune":
-        reason = pick(role, "certains dispositifs sont pour les habitants du Pas-de-Calais, et ton contact dépend de ton "
-                      "territoire", "certains dispositifs sont pour les habitants du Pas-de-Calais, et le contact "
-                      "dépend du territoire")
+        reason = ("certains dispositifs sont pour les habitants du Pas-de-Calais, et "
+                  + pick(role, "ton contact dépend de ton territoire", "le contact dépend du territoire"))
     elif fact in ("structure_types", "structure_accompagnement_jeunes"):
         reason = "chaque appel à projets précise quelles structures peuvent le porter"
     else:
