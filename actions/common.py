@@ -14,7 +14,7 @@ from bot.answers.reply import Reply
 from bot.dialogue import OrientationState
 from bot.extraction import Message, resolve_commune
 from bot.knowledge import SCHEME_IDS, TERRITORY_IDS, Territory, knowledge
-from bot.lexicon import to_id
+from bot.lexicon import find_in_text, to_id
 
 EXPLAINED = "explained_terms"
 
@@ -48,10 +48,13 @@ def role_of(tracker: Tracker) -> str | None:
 
 def scheme_id(tracker: Tracker) -> str | None:
     """The scheme named in this message, else the one the conversation is about."""
-    named = [to_id("dispositif", v) for v in latest(tracker).values("dispositif")]
-    named = [n for n in named if n]
+    message = latest(tracker)
+    named = [n for n in (to_id("dispositif", v) for v in message.values("dispositif")) if n]
     if named:
         return named[-1]
+    spelled = find_in_text("dispositif", message.text)
+    if len(spelled) == 1:
+        return spelled[0]
     current = tracker.get_slot("dispositif")
     return current if current in SCHEME_IDS else None
 

@@ -9,9 +9,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest
-from actions.contacts import CONTACT
-from bot.extraction import extract
+from bot.extraction import extract, extract_sheet
 
+# What answers each pending offer; any other message makes it lapse (a later "oui" must not erase).
+OFFER_ANSWERS = {"contact": ("inform",), "erase": ("affirm",), "person": ("affirm",)}
 FACT_SLOTS = ("role", "age", "commune", "territoire", "dispositif", "situations", "situations_no",
               "facts_unsure", "structure_types", "structure_no", "fact_answer")
 
@@ -25,8 +26,12 @@ class ActionExtractFacts(Action):
         form_active = bool((tracker.active_loop or {}).get("name"))
         requested = tracker.get_slot("requested_slot") if form_active else None
         message = latest(tracker)
+        if (tracker.active_loop or {}).get("name") == "sheet_form":
+            confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+            return [SlotSet(k, v) for k, v in extract_sheet(message, requested, confidence).items()]
         updates = extract(slots, message, requested, form_active)
         events = [SlotSet(name, value) for name, value in updates.items()]
-        if tracker.get_slot("pending_offer") == CONTACT and message.intent != "inform":
-            events.append(SlotSet("pending_offer", None))  # the user moved on: a later commune starts an orientation
+        offer = tracker.get_slot("pending_offer")
+        if offer and message.intent not in OFFER_ANSWERS.get(offer, ()):
+            events.append(SlotSet("pending_offer", None))  # the user moved on: the offer lapses
         return events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -80,8 +81,13 @@ class ActionAskRole(Action):
         return send(dispatcher, tracker, [answers.ask_role()])
 
 
-class _AskFact(Action):
+class _AskFact(Action, ABC):
+    """Ask one fact; subclasses name the action and the fact."""
+
     fact = ""
+
+    @abstractmethod
+    def name(self) -> str: ...
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
         return send(dispatcher, tracker, [answers.ask_fact(self.fact, role_of(tracker))])

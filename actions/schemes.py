@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from rasa_sdk import Action, Tracker
@@ -16,10 +17,13 @@ from bot.clock import today
 from bot.knowledge import Scheme, knowledge
 
 
-class _SchemeAnswer(Action):
+class _SchemeAnswer(Action, ABC):
     """Answer about the scheme named (or last talked about); ask which one otherwise."""
 
     intent = ""
+
+    @abstractmethod
+    def name(self) -> str: ...
 
     def answer(self, scheme: Scheme, role: str | None, tracker: Tracker) -> list[Reply]:
         raise NotImplementedError
@@ -69,7 +73,7 @@ class ActionAnswerEvaluation(_SchemeAnswer):
         return "action_answer_evaluation"
 
 
-class _WithContact(_SchemeAnswer):
+class _WithContact(_SchemeAnswer, ABC):
     """Young people and professionals also get the entry service's contact on their territory."""
 
     def answer(self, scheme: Scheme, role: str | None, tracker: Tracker) -> list[Reply]:
@@ -79,8 +83,8 @@ class _WithContact(_SchemeAnswer):
             replies.append(contact(role, territory, scheme))
         return replies
 
-    def main(self, scheme: Scheme, role: str | None) -> Reply:
-        raise NotImplementedError
+    @abstractmethod
+    def main(self, scheme: Scheme, role: str | None) -> Reply: ...
 
 
 class ActionAnswerDeadline(_WithContact):

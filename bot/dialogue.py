@@ -45,8 +45,13 @@ class OrientationState:
         return orient(self.profile(k), k, communes(), today)
 
     def next_fact(self, orientation: Orientation) -> str | None:
-        """The engine's next question, skipping what was answered "je ne sais pas"."""
-        return next_question(orientation.results, fact_order(knowledge()), skip=self.unsure)
+        """The engine's next question, skipping what was answered "je ne sais pas" (and a structure's
+        "non" to a type that only a human can confirm). When nothing is left to decide but the commune
+        is unknown, ask it anyway: the answer must give the contact of the person's territory."""
+        fact = next_question(orientation.results, fact_order(knowledge()), skip=self.unsure | self.structure_no)
+        if fact is None and self.engine_role != "structure" and self.commune is None and "commune" not in self.unsure:
+            return "commune"
+        return fact
 
     def answer(self, fact: str, value: str) -> OrientationState:
         """Record "oui" / "non" / "inconnu" to the question about `fact` (a situation or structure type)."""

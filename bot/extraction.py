@@ -21,6 +21,7 @@ INTERRUPTIONS = frozenset({
     "ask_why", "ask_deadline", "ask_funding", "ask_payment", "ask_evaluation", "ask_procedure",
     "ask_contact", "ask_scheme_info", "ask_eligibility", "request_human", "distress", "restart", "cancel",
     "goodbye", "thanks", "greet", "bot_challenge", "other_language", "chitchat", "out_of_scope",
+    "request_sheet", "erase_data",
 })
 FACT_INTENTS = frozenset({"inform", "ask_orientation", "ask_eligibility", "affirm", "deny"})
 ANSWERS = {"affirm": "oui", "deny": "non", "dont_know": "inconnu"}
@@ -142,3 +143,44 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
 
 def _changed(slots: Mapping[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in updates.items() if slots.get(k) != v or k == "fact_answer"}
+
+
+# --- the prescription sheet ----------------------------------------------------------------------
+
+SKIP_ANSWER = "__passer__"     # sheet_answer when the person skips an optional field
+CORRECT = "corriger"           # sheet_confirm: "corriger" or "corriger:<what to correct>"
+# While a sheet is filled, only these (clear) intents interrupt; any other text is an answer:
+# a name like "Marie" or "Lens" must not be taken for a greeting or a commune question.
+SHEET_INTERRUPTIONS = frozenset({"cancel", "distress", "ask_why", "erase_data", "restart", "request_human"})
+SHEET_INTERRUPTION_CONFIDENCE = 0.8
+
+
+def correction_target(value: object) -> str | None:
+    if isinstance(value, str) and value.startswith(CORRECT + ":"):
+        return value[len(CORRECT) + 1:]
+    return None
+
+
+def extract_sheet(message: Message, requested_slot: str | None, confidence: float) -> dict[str, Any]:
+    """The sheet slot this message fills, if any (the form validates it)."""
+    intent = message.intent or ""
+    if intent in SHEET_INTERRUPTIONS and confidence >= SHEET_INTERRUPTION_CONFIDENCE:
+        return {}
+    if requested_slot == "sheet_consent":
+        return {"sheet_consent": {"affirm": True, "deny": False}[intent]} if intent in ("affirm", "deny") else {}
+    if requested_slot == "sheet_confirm":
+        if intent == "affirm":
+            return {"sheet_confirm": "oui"}
+        named = [str(v) for v in message.values("sheet_field")]
+        if named:
+            return {"sheet_confirm": f"{CORRECT}:{named[-1]}"}
+        if intent == "deny" or not message.text.strip():
+            return {"sheet_confirm": CORRECT}
+        return {"sheet_confirm": f"{CORRECT}:{message.text.strip()[:80]}"}
+    if requested_slot == "sheet_answer":
+        if intent == "dont_know" and message.text.startswith("/"):
+            return {"sheet_answer": SKIP_ANSWER}  # the "Passer" button
+        if message.text.startswith("/") and intent in ANSWERS:
+            return {"sheet_answer": {"affirm": "oui", "deny": "non"}.get(intent, message.text)}
+        return {"sheet_answer": message.text}
+    return {}

@@ -16,6 +16,8 @@ echo "Entraînement du modèle si nécessaire…"
 .venv/bin/rasa train --config config.yml --domain domain.yml --data data --out models --quiet >> logs/train.log 2>&1 \
   || { echo "L'entraînement a échoué : voir logs/train.log" >&2; exit 1; }
 
+.venv/bin/python -m bot db upgrade >> logs/actions.log 2>&1 \
+  || { echo "La base de données ne se met pas à jour : voir logs/actions.log" >&2; exit 1; }
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >> logs/actions.log 2>&1 &
 ACTIONS_PID=$!
 trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT INT TERM

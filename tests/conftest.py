@@ -6,10 +6,15 @@ most once per run (cached by the data's fingerprint); the servers start once per
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# A fixed key for tests (not a secret: it protects nothing real). Every process the tests start
+# inherits it; production refuses to start without its own.
+os.environ.setdefault("CJ62_FERNET_KEY", "dGVzdC1rZXktY2FwLWpldW5lcy02Mi10ZXN0cy0wMTI=")
 
 settings.register_profile("cj62", deadline=None, derandomize=True, max_examples=200)
 settings.load_profile("cj62")
@@ -17,9 +22,12 @@ settings.load_profile("cj62")
 
 @pytest.fixture(scope="session")
 def model() -> Path:
+    """The trained model; CJ62_TEST_MODEL=path reuses a model already trained (development only)."""
+    import os
+
     from rasa_servers import trained_model
 
-    return trained_model()
+    return Path(os.environ["CJ62_TEST_MODEL"]) if os.environ.get("CJ62_TEST_MODEL") else trained_model()
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,17 @@ import re
 from collections.abc import Iterable
 
 from bot.knowledge import knowledge
+from bot.text import normalize
 
 
 def explain(text: str, already: Iterable[str]) -> tuple[str, frozenset[str]]:
     """Add the meaning after the first unexplained acronym of the glossary; return the new set.
 
-    An acronym already followed by a parenthesis in `text` counts as explained there.
+    An acronym already followed by a parenthesis, or whose meaning the text already spells
+    out, counts as explained there.
     """
     explained = set(already)
+    plain = normalize(text)
     for term, meaning in knowledge().vocabulary.glossary.items():
         if term in explained:
             continue
@@ -22,7 +25,7 @@ def explain(text: str, already: Iterable[str]) -> tuple[str, frozenset[str]]:
         if match is None:
             continue
         explained.add(term)
-        if text[match.end():match.end() + 2] == " (":
+        if text[match.end():match.end() + 2] == " (" or normalize(meaning) in plain:
             continue
         text = f"{text[:match.end()]} ({meaning}){text[match.end():]}"
     return text, frozenset(explained)

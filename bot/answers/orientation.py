@@ -108,6 +108,8 @@ def result(orientation: Orientation, role: str | None) -> list[Reply]:
         Button("Parler à quelqu'un", "/request_human"),
         Button("Autre question", "/ask_orientation"),
     )
+    if role in ("jeune", "professionnel") and orientation.result("graine_de").status == ELIGIBLE:
+        buttons = (Button("Préparer la fiche", "/request_sheet"), *buttons)
     if orientation.commune.status == "hors_62" and role != "structure":
         place = orientation.commune.outside_name or "Cette commune"
         text = pick(role, f"{place} n'est pas dans le Pas-de-Calais. ", f"{place} n'est pas dans le Pas-de-Calais. ")

@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_ext.channels import messages
+from rasa_ext.channels.erasure import process_then_erase
 from rasa_ext.channels.messages import Inbound, Refused
 
 logger = logging.getLogger(__name__)
@@ -104,8 +105,9 @@ class RestInput(rest.RestInput):
         return UserMessage(inbound.text, output_channel, sender_id, input_channel=self.name(), metadata=metadata)
 
     async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
-        """Hand the message to Rasa (override to pause, de-duplicate…)."""
-        await on_new_message(message)
+        """Hand the message to Rasa, then erase its sender if the turn asked for it (override to pause,
+        de-duplicate…)."""
+        await process_then_erase(message, on_new_message)
 
     @staticmethod
     def answer(sender_id: str, text: str) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from rasa_ext.channels import messages
+from rasa_ext.channels.erasure import process_then_erase
 from rasa_ext.channels.messages import Inbound, Refused
 
 logger = logging.getLogger(__name__)
@@ -183,8 +184,9 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         return await messages.prepare_text(value, sender_id, self.agent, self.max_text_length)
 
     async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
-        """Hand the message to Rasa (override to pause, de-duplicate…)."""
-        await on_new_message(message)
+        """Hand the message to Rasa, then erase its sender if the turn asked for it (override to pause,
+        de-duplicate…)."""
+        await process_then_erase(message, on_new_message)
 
     async def send_text(self, room: str, text: str) -> None:
         """One bot message, as Rasa's output channel sends it, to a socket id or a session room."""

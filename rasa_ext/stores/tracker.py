@@ -13,6 +13,10 @@ the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has n
 - The database must answer within `connect_attempts` × `retry_seconds` (Rasa would wait forever).
 - One INFO line at start-up names the class, the dialect and where the data is, never the
   password; no error message repeats the URL.
+- Every event's `data` (user text, slots, bot messages) is encrypted at rest with `CJ62_FERNET_KEY`
+  (Rasa Open Source has no anonymisation of its own); `sender_id`, type, timestamp, intent and
+  action names stay in clear for queries, erasure and retention. A row written before
+  encryption (plain JSON) is still read.
 - Construction errors are raised as `TrackerStoreError`: Rasa's loader turns an `ImportError`
   or `AttributeError` (a missing database driver, say) into a silent fallback to the in-memory
   store, which would lose every conversation at the next restart.
@@ -20,6 +24,7 @@ the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has n
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -32,13 +37,17 @@ from rasa.core.constants import POSTGRESQL_SCHEMA
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.core.tracker_store import TrackerStore as RasaTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import URL, Engine, make_url
 
+from bot.crypto import CryptoError, cipher
 from bot.paths import ROOT
 
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "TRACKER_DB_URL"
+ENCRYPTED_PREFIX = "enc1:"
 DEFAULT_PATH = ROOT / "var" / "tracker.db"
 POSTGRESQL_DEFAULT_SCHEMA = "rasa"
 _CONNECTION_KWARGS = ("dialect", "port", "db", "username", "password", "login_db", "query")
@@ -93,8 +102,45 @@ class TrackerStore(SQLTrackerStore):
             raise TrackerStoreError(
                 f"Le stockage des conversations ne démarre pas ({type(error).__name__}) : vérifiez {ENV_VAR}."
             ) from error
-        logger.info("Tracker store %s on %s.", type(self).__name__, describe_url(url))
+        try:
+            self.cipher = cipher()
+        except CryptoError as error:
+            raise TrackerStoreError(str(error)) from None
+        logger.info("Tracker store %s on %s, events encrypted at rest.", type(self).__name__, describe_url(url))
         RasaTrackerStore.__init__(self, domain, event_broker, **kwargs)
+
+    # --- encrypted events (Rasa's save and _retrieve, with the `data` column encrypted) ----------
+
+    def _seal(self, data: dict[str, Any]) -> str:
+        return ENCRYPTED_PREFIX + self.cipher.encrypt(json.dumps(data))
+
+    def _open(self, stored: str) -> dict[str, Any]:
+        if stored.startswith(ENCRYPTED_PREFIX):
+            return json.loads(self.cipher.decrypt(stored[len(ENCRYPTED_PREFIX):]))
+        return json.loads(stored)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=self._seal(data),
+                ))
+            session.commit()
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+            events = [self._open(row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
 
     # --- the engine ---------------------------------------------------------------------------
 

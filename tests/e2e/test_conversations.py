@@ -7,7 +7,8 @@ Each file of tests/e2e/conversations/ holds conversations:
       turns:
         - user: "jsuis sorti de l'ase jsais pas koi faire"
           answer_questions: true      # answer the form's questions from `answers` until it stops
-                                      # (role: the "jeune" button unless `answers` says otherwise)
+                                      # (role: the "jeune" button, inverted questions: "oui",
+                                      # others: `default`, unless `answers` says otherwise)
           expect: ["Coordo ASE", "03 21 00 01 96"]
           expect_not: ["clos"]
 
@@ -21,12 +22,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from bot.knowledge import knowledge
+from chat import answer_questions
 
 pytestmark = pytest.mark.slow
 HERE = Path(__file__).parent / "conversations"
-MAX_QUESTIONS = 25
 
 
 def _conversations() -> list[dict]:
@@ -41,32 +40,6 @@ def _conversations() -> list[dict]:
 CONVERSATIONS = _conversations()
 
 
-def _question_index() -> list[tuple[str, str]]:
-    """(question text, fact id) for every question the form can ask."""
-    vocabulary = knowledge().vocabulary
-    index = []
-    for fact, question in vocabulary.questions.items():
-        index += [(text, fact) for text in (question.jeune, question.pro) if text]
-    for term in vocabulary.situations:
-        index += [(text, term.id) for text in (term.question, term.question_pro) if text]
-    return index
-
-
-QUESTIONS = _question_index()
-
-
-def asked_fact(replies: list[dict]) -> str | None:
-    """The fact the bot's last replies ask about, if they ask one."""
-    for reply in reversed(replies):
-        text = reply.get("text") or ""
-        for question, fact in QUESTIONS:
-            if question in text:
-                return fact
-        if any(b.get("payload", "").startswith('/inform{"role"') for b in reply.get("buttons") or []):
-            return "role"
-    return None
-
-
 def test_there_are_at_least_forty_conversations() -> None:
     assert len(CONVERSATIONS) >= 40
 
@@ -76,22 +49,12 @@ def test_conversation(servers, conversation: dict) -> None:
     sender = f"e2e-{uuid.uuid4().hex[:12]}"
     answers = {str(k): str(v) for k, v in (conversation.get("answers") or {}).items()}
     transcript: list[str] = []
-    answers.setdefault("role", '/inform{"role": "jeune"}')  # the button a young person clicks
     for turn in conversation["turns"]:
         replies = servers.say(sender, turn["user"] * turn.get("repeat", 1), **turn.get("extra", {}))
         transcript.append(f"> {turn['user']}")
         collected = list(replies)
         if turn.get("answer_questions"):
-            for _ in range(MAX_QUESTIONS):
-                fact = asked_fact(replies)
-                if fact is None:
-                    break
-                answer = answers.get(fact, answers.get("default", "non"))
-                transcript.append(f"> {answer}   [réponse à {fact}]")
-                replies = servers.say(sender, answer)
-                collected += replies
-            else:
-                pytest.fail(f"plus de {MAX_QUESTIONS} questions\n" + "\n".join(transcript))
+            collected = answer_questions(servers, sender, replies, answers, transcript)
         text = "\n".join(r.get("text") or "" for r in collected)
         transcript.append(text)
         payloads = [b.get("payload") for r in collected for b in r.get("buttons") or []]

@@ -112,7 +112,8 @@ def test_it_logs_once_its_class_and_dialect(sqlite_url: str, caplog: pytest.LogC
     caplog.set_level(logging.DEBUG, logger=tracker_module.__name__)
     TrackerStore(domain=DOMAIN)
     lines = [record.getMessage() for record in caplog.records if record.name == tracker_module.__name__]
-    assert lines == [f"Tracker store TrackerStore on sqlite file {sqlite_url.removeprefix('sqlite:///')}."]
+    where = sqlite_url.removeprefix("sqlite:///")
+    assert lines == [f"Tracker store TrackerStore on sqlite file {where}, events encrypted at rest."]
 
 
 def test_connection_settings_from_endpoints_are_ignored_with_a_warning(
@@ -201,3 +202,21 @@ async def test_postgresql_saves_and_retrieves_in_the_rasa_schema(
         second_replica.engine.dispose()
     finally:
         store.engine.dispose()
+
+
+async def test_events_are_encrypted_at_rest_and_read_back(sqlite_url: str) -> None:
+    """A planted name, phone and date of birth never appear in clear in the events table."""
+    store = TrackerStore(domain=DOMAIN)
+    tracker = DialogueStateTracker.from_events("secret-sender", [
+        UserUttered("je m'appelle Ophélie Zorglub, 06 98 76 54 32, née le 12/03/2008"),
+        SlotSet("role", "jeune"),
+    ])
+    await store.save(tracker)
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    raw = b"".join(path.read_bytes() for path in database.parent.glob(database.name + "*"))  # with the WAL file
+    with store.engine.connect() as connection:
+        stored = " ".join(row[0] for row in connection.execute(sa.text("SELECT data FROM events")))
+    for planted in ("Zorglub", "06 98 76 54 32", "12/03/2008"):
+        assert planted not in stored and planted.encode() not in raw
+    again = await store.retrieve("secret-sender")
+    assert again.latest_message.text.startswith("je m'appelle Ophélie Zorglub")

@@ -47,3 +47,17 @@ def test_a_structure_is_asked_its_type_then_its_expertise() -> None:
     assert state.next_fact(state.orientation(TODAY)) == "structure_accompagnement_jeunes"
     state = state.answer("structure_accompagnement_jeunes", YES)
     assert state.orientation(TODAY).result("faj_co").status == "eligible"
+
+
+def test_when_nothing_fits_the_commune_is_still_asked_to_give_the_right_contact() -> None:
+    state = OrientationState(role="jeune", age=35)
+    assert state.next_fact(state.orientation(TODAY)) == "commune"
+    skipped = OrientationState(role="jeune", age=35, unsure=frozenset({"commune"}))
+    assert skipped.next_fact(skipped.orientation(TODAY)) is None
+
+
+def test_a_structure_that_says_no_to_the_expertise_question_is_not_asked_again() -> None:
+    state = OrientationState(role="structure", structure_types=frozenset({"association_1901"}))
+    state = state.answer("structure_accompagnement_jeunes", NO)
+    assert state.next_fact(state.orientation(TODAY)) is None
+    assert state.orientation(TODAY).result("faj_co").status == "incomplete"  # the SLAI confirms

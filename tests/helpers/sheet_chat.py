@@ -1,0 +1,42 @@
+"""Drive the prescription-sheet conversation through the REST channel (for e2e tests)."""
+
+from __future__ import annotations
+
+from chat import texts
+
+from bot.answers.sheet import QUESTIONS
+
+# Start of each sheet question (before any parenthesis: acronyms get explained on first use).
+SHEET_QUESTIONS = [(text.split("(")[0].strip(), field) for field, pair in QUESTIONS.items() for text in pair if text]
+CONSENT = ("un mot sur tes données", "un mot sur les données")
+SUMMARY = ("Voici ta fiche", "Voici la fiche")
+
+
+def asked_field(replies: list[dict]) -> str | None:
+    for reply in reversed(replies):
+        text = reply.get("text") or ""
+        if any(marker in text for marker in CONSENT):
+            return "consent"
+        if any(marker in text for marker in SUMMARY):
+            return "summary"
+        for question, field in SHEET_QUESTIONS:
+            if question and text.startswith(question):
+                return field
+    return None
+
+
+def fill_sheet(servers, sender: str, answers: dict[str, str], start: str = "/request_sheet",
+               limit: int = 60) -> tuple[list[dict], list[str]]:
+    """Answer the sheet's questions from `answers` (field id → text; "consent", "summary") until
+    the bot stops asking; returns every reply and the transcript."""
+    replies = servers.say(sender, start)
+    collected, transcript = list(replies), [f"> {start}"]
+    for _ in range(limit):
+        asked = asked_field(replies)
+        if asked is None:
+            return collected, transcript
+        answer = answers.get(asked, {"consent": "/affirm", "summary": "/affirm"}.get(asked, "non"))
+        transcript += [texts(replies), f"> {answer}   [{asked}]"]
+        replies = servers.say(sender, answer)
+        collected += replies
+    raise AssertionError("la fiche pose trop de questions\n" + "\n".join(transcript))
