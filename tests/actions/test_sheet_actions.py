@@ -9,8 +9,8 @@ from support_actions import run, texts, tracker
 from actions.privacy import ActionAskErase, ActionEraseData
 from actions.sheet import (
     ActionAskSheetAnswer,
-    ActionAskSheetConsent,
     ActionAskSheetConfirm,
+    ActionAskSheetConsent,
     ActionFinishSheet,
     ActionStartSheet,
     ValidateSheetForm,
