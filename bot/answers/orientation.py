@@ -112,7 +112,7 @@ def result(orientation: Orientation, role: str | None) -> list[Reply]:
         buttons = (Button("Préparer la fiche", "/request_sheet"), *buttons)
     if orientation.commune.status == "hors_62" and role != "structure":
         place = orientation.commune.outside_name or "Cette commune"
-        text = pick(role, f"{place} n'est pas dans le Pas-de-Calais. ", f"{place} n'est pas dans le Pas-de-Calais. ")
+        text = f"{place} n'est pas dans le Pas-de-Calais. "
     else:
         text = ""
     if not eligible and not pending:

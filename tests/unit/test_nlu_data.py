@@ -124,12 +124,12 @@ def test_an_alias_of_two_situations_is_refused(build: ModuleType) -> None:
 
     kb = SimpleNamespace(
         vocabulary=SimpleNamespace(
-            situations=[term("rsa", ["au RSA"]), term("neet", ["au rsa"])], structure_types=[], roles=[]
+            situations=[term("rsa", ["RSA"]), term("neet", ["rsa"])], structure_types=[], roles=[]
         ),
         territories={},
         schemes={},
     )
-    with pytest.raises(build.BuildError, match="au rsa"):
+    with pytest.raises(build.BuildError, match="'rsa' mène à plusieurs situation : neet, rsa"):
         build.synonym_table(kb)
 
 

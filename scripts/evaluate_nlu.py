@@ -1,0 +1,117 @@
+"""Cross-validate the NLU model and summarise the reports (`make evaluate`; never run in CI).
+
+Runs, from the project root whatever the current directory,
+
+    rasa test nlu --cross-validation --folds 5 --config config.yml --nlu data/nlu --out reports/nlu
+
+(Rasa writes intent_report.json, DIETClassifier_report.json, response_selection_report.json,
+the confusion matrices and the errors there), then prints the intent macro-F1, the entity F1 per
+entity and overall (micro average, as Rasa's log), the weakest intents and the most frequent
+confusions, and writes the same summary to reports/nlu/summary.json.
+
+Targets (docs/nlu.md): intent macro-F1 >= 0.95 and entity micro-F1 >= 0.90. The exit status is 1
+when a target is missed, 2 when Rasa fails or the reports are missing.
+
+Usage: .venv/bin/python scripts/evaluate_nlu.py [--folds N] [--summary-only]
+  --summary-only   do not run Rasa, summarise the reports already in reports/nlu/
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+REPORTS = REPO_ROOT / "reports" / "nlu"
+RASA = REPO_ROOT / ".venv" / "bin" / "rasa"
+INTENT_TARGET = 0.95
+ENTITY_TARGET = 0.90
+AVERAGES = ("accuracy", "macro avg", "micro avg", "weighted avg")
+
+
+def run_cross_validation(folds: int) -> float:
+    """Run Rasa's cross-validation into REPORTS; return the duration in seconds."""
+    if REPORTS.exists():
+        shutil.rmtree(REPORTS)
+    command = [
+        str(RASA), "test", "nlu", "--cross-validation", "--folds", str(folds),
+        "--config", "config.yml", "--nlu", "data/nlu", "--out", str(REPORTS.relative_to(REPO_ROOT)),
+    ]
+    environment = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    print("$ " + " ".join(command), flush=True)
+    started = time.monotonic()
+    subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True)
+    return time.monotonic() - started
+
+
+def _read(name: str) -> dict[str, Any]:
+    path = REPORTS / name
+    if not path.is_file():
+        raise FileNotFoundError(f"{path.relative_to(REPO_ROOT)} manque : lancez make evaluate")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def summarise() -> dict[str, Any]:
+    intents = _read("intent_report.json")
+    entities = _read("DIETClassifier_report.json")
+    per_intent = {k: v for k, v in intents.items() if k not in AVERAGES}
+    confusions = sorted(
+        ((n, intent, other) for intent, v in per_intent.items() for other, n in v.get("confused_with", {}).items()),
+        reverse=True,
+    )
+    summary: dict[str, Any] = {
+        "intent_macro_f1": round(intents["macro avg"]["f1-score"], 4),
+        "intent_weighted_f1": round(intents["weighted avg"]["f1-score"], 4),
+        "intent_accuracy": round(intents.get("accuracy", float("nan")), 4),
+        "weakest_intents": {
+            k: round(v["f1-score"], 4)
+            for k, v in sorted(per_intent.items(), key=lambda kv: kv[1]["f1-score"])[:8]
+        },
+        "confusions": [f"{intent} -> {other}: {n}" for n, intent, other in confusions[:12]],
+        "entity_f1": {
+            k: round(v["f1-score"], 4) for k, v in sorted(entities.items()) if k not in AVERAGES
+        },
+        "entity_micro_f1": round(entities["micro avg"]["f1-score"], 4),
+        "entity_macro_f1": round(entities["macro avg"]["f1-score"], 4),
+    }
+    responses = REPORTS / "response_selection_report.json"
+    if responses.is_file():
+        selection = json.loads(responses.read_text(encoding="utf-8"))
+        summary["response_selection_macro_f1"] = round(selection["macro avg"]["f1-score"], 4)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--summary-only", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        seconds = None if args.summary_only else run_cross_validation(args.folds)
+        summary = summarise()
+    except (subprocess.CalledProcessError, FileNotFoundError, KeyError) as error:
+        print(f"evaluate_nlu: {error}", file=sys.stderr)
+        return 2
+    if seconds is not None:
+        summary["cross_validation_seconds"] = round(seconds)
+    (REPORTS / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+    missed = []
+    if summary["intent_macro_f1"] < INTENT_TARGET:
+        missed.append(f"intent macro-F1 {summary['intent_macro_f1']} < {INTENT_TARGET}")
+    if summary["entity_micro_f1"] < ENTITY_TARGET:
+        missed.append(f"entity F1 {summary['entity_micro_f1']} < {ENTITY_TARGET}")
+    for line in missed:
+        print(f"evaluate_nlu: objectif manqué : {line}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
