@@ -19,11 +19,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproj
 	$(PY) -m pip check
 	@touch $@
 
+# Browser tests drive Debian's Chromium with Playwright (never `playwright install`, which downloads a browser).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed ## Create .venv and node_modules from the pinned sets
+install: $(VENV)/.installed node_modules/.installed $(CHROMIUM) ## Create .venv and node_modules from the pinned sets, and Debian's Chromium for the browser tests
 
 run: install ## Install, train the model if needed, start the assistant (Rasa 127.0.0.1:5005, actions 5055)
 	scripts/run_dev.sh
@@ -46,7 +54,19 @@ communes: node_modules/.installed $(VENV)/.installed ## Rebuild knowledge/commun
 
 bench: install ## Benchmarks (print numbers; never run in CI)
 	$(PY) scripts/bench_orient.py
+	$(PY) scripts/bench_rest.py
 
 constraints: ## Re-freeze constraints.txt from the current .venv
 	{ echo '# Verified set for Python 3.10 (pip check clean). Regenerate with `make constraints` after changing requirements.txt.'; \
 	  $(PY) -m pip freeze --exclude-editable; } > constraints.txt
+
+.PHONY: evaluate
+evaluate: install ## NLU 5-fold cross-validation, reports in reports/nlu/ (slow; never run in CI)
+	$(PY) scripts/evaluate_nlu.py
+
+.PHONY: backoffice browser
+backoffice: install ## Start the back office alone (http://localhost:8080; BACKOFFICE_PORT to change)
+	$(PY) -m bot backoffice
+
+browser: install ## Browser tests of the back office (Playwright + Debian's Chromium, axe-core)
+	$(PY) -m pytest tests/browser/test_backoffice.py -q

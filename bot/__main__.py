@@ -5,7 +5,9 @@
   `db rechiffre`: re-encrypts it with the first key of `CJ62_FERNET_KEY` (key rotation);
 - `purge [--dry-run]`: applies the retention rules (`bot.privacy`), prints the counts;
 - `personne export --phone … | --reference …`: one person's sheets as JSON on stdout;
-- `personne efface --phone … | --reference …`: erases them (no question asked), prints the counts.
+- `personne efface --phone … | --reference …`: erases them (no question asked), prints the counts;
+- `users create|list|disable|enable|password|reset-totp`: back-office accounts (`bot.backoffice`);
+- `backoffice [--host …] [--port …]`: runs the back office (default 127.0.0.1:8080, `BACKOFFICE_PORT`).
 
 Errors exit with 2 and one French line on stderr ("erreur : …"), never a URL, key or value.
 """
@@ -160,6 +162,80 @@ def _person(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str | None:
+    """The new password: one line of stdin with --password-stdin, else asked twice on the terminal."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ValueError("pas de terminal pour saisir le mot de passe : utilisez --password-stdin")
+    import getpass
+
+    first = getpass.getpass("Mot de passe (12 caractères au moins) : ")
+    if getpass.getpass("Mot de passe, une seconde fois : ") != first:
+        raise ValueError("les deux mots de passe diffèrent")
+    return first
+
+
+def _users(args: argparse.Namespace) -> int:
+    from bot.backoffice.accounts import AccountError, AccountRepository, check_password
+    from bot.storage import migrate
+
+    migrate()  # the one step after install: the tables may not exist yet
+    repository = AccountRepository()
+    try:
+        if args.action == "list":
+            for account in repository.all():
+                where = "tous" if account.is_admin else ",".join(account.territories)
+                second = ("\ttotp actif" if account.totp_enabled else "\ttotp à activer") if account.is_admin else ""
+                state = "actif" if account.active else "désactivé"
+                print(f"{account.id}\t{account.email}\t{account.role.value}\t{where}\t{state}{second}")
+            return 0
+        if args.action == "create":
+            password = _read_password(args)
+            check_password(password or "")
+            account = repository.create(args.email, args.role, password or "", territories=args.territoire or (),
+                                        display_name=args.nom)
+            where = "tous les territoires" if account.is_admin else ", ".join(account.territories)
+            print(f"compte créé : {account.email} ({account.role.value} ; {where})")
+            if account.is_admin:
+                print("à la première connexion, le back-office demandera d'activer le second facteur (TOTP)")
+            return 0
+        account = repository.by_email(args.email)
+        if account is None:
+            return _fail("aucun compte pour cette adresse")
+        if args.action in ("disable", "enable"):
+            repository.set_disabled(account.id, args.action == "disable")
+            print(f"compte {'désactivé' if args.action == 'disable' else 'réactivé'} : {account.email}")
+        elif args.action == "password":
+            repository.set_password(account.id, _read_password(args) or "")
+            print(f"mot de passe changé : {account.email}")
+        else:
+            repository.reset_totp(account.id)
+            print(f"second facteur réinitialisé : {account.email} (nouvelle activation à la prochaine connexion)")
+        return 0
+    except (AccountError, ValueError) as error:
+        return _fail(str(error))
+
+
+def _backoffice(args: argparse.Namespace) -> int:
+    import logging
+
+    from bot.backoffice.app import serve
+    from bot.backoffice.config import ConfigError, Settings, host_from_env, port_from_env
+    from bot.handoff.delivery import DeliveryConfigError
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        port = args.port if args.port is not None else port_from_env()
+        settings = Settings.from_env()
+    except (ConfigError, DeliveryConfigError) as error:
+        return _fail(str(error))
+    if not 0 < port < 65536:
+        return _fail("--port attend un numéro de port (1 à 65535)")
+    serve(args.host or host_from_env(), port, settings)
+    return 0
+
+
 def _data_errors() -> tuple[type[BaseException], ...]:
     import sqlalchemy.exc
 
@@ -219,6 +295,37 @@ def _parser() -> _Parser:
         who.add_argument("--phone", "--telephone", dest="phone", metavar="NUMÉRO",
                          help="téléphone du ou de la jeune (06 12 34 56 78, +33…)")
         who.add_argument("--reference", metavar="PR-AAAA-NNNNNN", help="référence d'une de ses fiches")
+
+    users = commands.add_parser("users", help="comptes du back-office",
+                                description="Comptes du back-office (conseillers et administrateurs).")
+    user_actions = users.add_subparsers(dest="action", required=True, title="actions", metavar="ACTION")
+    create = user_actions.add_parser("create", help="crée un compte (mot de passe demandé deux fois)",
+                                     description="Crée un compte. Le mot de passe (12 caractères au moins) est "
+                                                 "demandé deux fois sur le terminal, ou lu sur l'entrée standard "
+                                                 "avec --password-stdin.")
+    create.add_argument("--email", required=True, metavar="ADRESSE", help="adresse e-mail de connexion")
+    create.add_argument("--role", required=True, choices=("conseiller", "admin"), help="conseiller ou admin")
+    create.add_argument("--territoire", action="append", metavar="TERRITOIRE",
+                        help="territoire servi (à répéter : --territoire calaisis --territoire audomarois)")
+    create.add_argument("--nom", metavar="NOM", help="nom affiché (par défaut : le début de l'adresse)")
+    create.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
+    user_actions.add_parser("list", help="liste les comptes", description="Liste les comptes.")
+    for action, help_text in (("disable", "désactive un compte (ses sessions sont fermées)"),
+                              ("enable", "réactive un compte"),
+                              ("password", "change le mot de passe d'un compte"),
+                              ("reset-totp", "réinitialise le second facteur d'un compte administrateur")):
+        sub = user_actions.add_parser(action, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        sub.add_argument("--email", required=True, metavar="ADRESSE", help="adresse e-mail du compte")
+        if action == "password":
+            sub.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
+
+    backoffice = commands.add_parser("backoffice", help="lance le back-office (port 8080 par défaut)",
+                                     description="Lance le back-office (BACKOFFICE_HOST, BACKOFFICE_PORT, "
+                                                 "BACKOFFICE_URL ; voir le README).")
+    backoffice.add_argument("--port", type=int, default=None, metavar="PORT",
+                            help="port (défaut : BACKOFFICE_PORT ou 8080)")
+    backoffice.add_argument("--host", default=None, metavar="HÔTE",
+                            help="interface (défaut : BACKOFFICE_HOST ou 127.0.0.1)")
     return parser
 
 
@@ -236,7 +343,11 @@ def main(argv: list[str] | None = None) -> int:
         args.fiches_mois = SHEET_RETENTION_MONTHS if args.fiches_mois is None else args.fiches_mois
         if args.conversations_mois is None:
             args.conversations_mois = CONVERSATION_RETENTION_MONTHS
-    commands: dict[str, Callable[[argparse.Namespace], int]] = {"db": _db, "purge": _purge, "personne": _person}
+    if args.command == "backoffice":
+        return _backoffice(args)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "db": _db, "purge": _purge, "personne": _person, "users": _users,
+    }
     return _run_data_command(commands[args.command], args)
 
 

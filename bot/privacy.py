@@ -1,9 +1,10 @@
 """People's rights and retention: erase one sender or one person, export one person, purge.
 
 Two stores hold personal data: the application database (`DATABASE_URL`: sheets and their
-history; later contact requests…) and Rasa's conversation database (`TRACKER_DB_URL`: table
-`events`, with a `sender_id` column; in PostgreSQL in the schema `rasa`). This module reaches
-the latter with SQLAlchemy Core reflection, never through Rasa.
+history; contact requests with their adviser messages, `bot.handoff`) and Rasa's conversation
+database (`TRACKER_DB_URL`: table `events`, with a `sender_id` column; in PostgreSQL in the
+schema `rasa`). This module reaches the latter with SQLAlchemy Core reflection, never through
+Rasa.
 
 - `erase_sender(sender_id)`: "supprime mes données" in the chat. Rasa writes the events of a turn
   at its end: call this once the turn is saved (after `on_new_message` returned), otherwise
@@ -29,6 +30,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.crypto import PHONE, SENDER, Cipher, cipher
+from bot.handoff import retention as handoff_retention
+from bot.handoff.models import RETENTION_MONTHS as CONTACT_REQUEST_RETENTION_MONTHS
 from bot.prescription.fields import FIELDS_BY_ID, encode_value
 from bot.prescription.models import Sheet, SheetRecord, StatusChangeRecord
 from bot.prescription.notice import CONVERSATION_RETENTION_MONTHS, SHEET_RETENTION_MONTHS
@@ -118,6 +121,10 @@ SENDER_ERASERS: list[SenderEraser] = []
 def register_sender_eraser(eraser: SenderEraser) -> SenderEraser:
     SENDER_ERASERS.append(eraser)
     return eraser
+
+
+# Contact requests and adviser messages go with their conversation.
+register_sender_eraser(handoff_retention.erase_requests_of_senders)
 
 
 def _delete_sheets(session: Session, sheet_ids: list[int]) -> dict[str, int]:
@@ -230,13 +237,16 @@ def erase_person(phone: str | None = None, reference: str | None = None, *,
     """Delete one person's sheets (as `export_person` finds them), and the conversations they came from.
 
     Other sheets of those conversations stay (a professional may have prescribed for several
-    young people in one conversation).
+    young people in one conversation). The contact requests of those conversations go too, and,
+    when a phone is given, those where that phone was left (with their conversations).
     """
     stores = stores or Stores()
     crypto = stores.cipher
     with write_session(stores.sessions) as session:
         records = _person_records(session, crypto, phone, reference)
         sender_indexes = {r.sender_index for r in records if r.sender_index}
+        if phone is not None:  # the conversations where this phone was given in a contact request
+            sender_indexes |= handoff_retention.sender_indexes_of_phone(session, crypto.blind_indexes(PHONE, phone))
         counts = _delete_sheets(session, [r.id for r in records])
         # What later issues keep by sender (contact requests…) goes with the conversation.
         if sender_indexes:
@@ -327,6 +337,10 @@ register_retention_rule(RetentionRule(
 ))
 register_retention_rule(RetentionRule(
     CONVERSATIONS, "conversations, après leur dernier message", CONVERSATION_RETENTION_MONTHS, _purge_conversations,
+))
+register_retention_rule(RetentionRule(
+    handoff_retention.REQUESTS, "demandes de contact closes et messages des conseillers, après la clôture",
+    CONTACT_REQUEST_RETENTION_MONTHS, handoff_retention.purge_closed_requests,
 ))
 
 
