@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest
-from bot.extraction import extract, extract_sheet
+from bot.extraction import extract, extract_handoff, extract_sheet
 
 # What answers each pending offer; any other message makes it lapse (a later "oui" must not erase).
 OFFER_ANSWERS = {"contact": ("inform",), "erase": ("affirm",), "person": ("affirm",)}
@@ -26,9 +26,12 @@ class ActionExtractFacts(Action):
         form_active = bool((tracker.active_loop or {}).get("name"))
         requested = tracker.get_slot("requested_slot") if form_active else None
         message = latest(tracker)
-        if (tracker.active_loop or {}).get("name") == "sheet_form":
-            confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+        loop = (tracker.active_loop or {}).get("name")
+        confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+        if loop == "sheet_form":
             return [SlotSet(k, v) for k, v in extract_sheet(message, requested, confidence).items()]
+        if loop == "handoff_form" and requested == "handoff_answer":
+            return [SlotSet(k, v) for k, v in extract_handoff(message, requested, confidence).items()]
         updates = extract(slots, message, requested, form_active)
         events = [SlotSet(name, value) for name, value in updates.items()]
         offer = tracker.get_slot("pending_offer")

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest, role_of, send, territory_of
+from actions.handoff import adviser_has
+from bot.answers import handoff as handoff_answers
 from bot.answers import safety as answers
 from bot.answers.reply import Button, Reply, pick
 
@@ -15,7 +26,8 @@ PERSON = "person"
 
 class ActionSessionStart(Action):
     """Start each session by saying this is an automatic assistant, what it does, and that a person can
-    take over; carry the known facts over."""
+    take over; carry the known facts over. While an adviser has the conversation (a request
+    `en_cours`), the new session stays paused (Rasa un-pauses at each new session) and says nothing."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -24,6 +36,8 @@ class ActionSessionStart(Action):
         carried = [SlotSet(name, value) for name, value in tracker.slots.items()
                    if value is not None and name not in ("requested_slot", "session_started_metadata")]
         events: list[EventType] = [SessionStarted(), *carried]
+        if await adviser_has(tracker.sender_id):
+            return [*events, ConversationPaused(), ActionExecuted("action_listen")]
         send(dispatcher, tracker, [answers.welcome()])
         return [*events, ActionExecuted("action_listen")]
 
@@ -76,20 +90,16 @@ class ActionClarify(Action):
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
         role = role_of(tracker)
         if _consecutive_fallbacks(tracker) >= 2:
-            reply = answers.offer_person(role, territory_of(tracker))
+            reply = handoff_answers.offer(role, territory_of(tracker))
             return [*send(dispatcher, tracker, [reply]), SlotSet("pending_offer", PERSON)]
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         likely = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
-        return send(dispatcher, tracker, [answers.clarify(role, likely)])
-
-
-class ActionOfferPerson(Action):
-    def name(self) -> str:
-        return "action_offer_person"
-
-    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        reply = answers.offer_person(role_of(tracker), territory_of(tracker))
-        return [*send(dispatcher, tracker, [reply]), SlotSet("pending_offer", None)]
+        events = send(dispatcher, tracker, [answers.clarify(role, likely)])
+        if latest(tracker).intent != "nlu_fallback":
+            # Predicted because no rule covers this turn (RulePolicy's core fallback): forget the
+            # message, as Rasa's default fallback does, so that the assistant listens again.
+            events.append(UserUtteranceReverted())
+        return events
 
 
 class ActionHandleYesNo(Action):
@@ -100,11 +110,13 @@ class ActionHandleYesNo(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
         role = role_of(tracker)
-        intent = latest(tracker).intent
+        message = latest(tracker)
+        intent = message.intent
         offer = tracker.get_slot("pending_offer")
-        if offer == PERSON and intent == "affirm":
-            reply = answers.offer_person(role, territory_of(tracker))
-        elif intent == "dont_know":
+        if offer is None and {"age", "commune", "situation"} & {e.get("entity") for e in message.entities}:
+            # "non en fait j'ai 18 ans": a correction, not an answer: the orientation runs again.
+            return [FollowupAction("orientation_form")]
+        if intent == "dont_know":
             reply = Reply(pick(role, "Pas de souci. Je peux te poser quelques questions pour trouver ce qui te "
                                      "correspond.", "Pas de souci. Quelques questions suffisent pour trouver ce qui "
                                                     "peut correspondre."),

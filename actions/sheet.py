@@ -16,10 +16,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import role_of, send, state_from, territory_of
+from actions.handoff import request_for_sheet
+from bot.answers import handoff as handoff_answers
 from bot.answers import sheet as answers
 from bot.answers.contacts import slai_line
 from bot.clock import PARIS, today
 from bot.extraction import SKIP_ANSWER, correction_target
+from bot.handoff.notify import notify_sheet_transmitted
 from bot.prescription.fields import summary
 from bot.prescription.repository import SheetRepository
 from bot.prescription.validation import FieldError
@@ -187,5 +190,9 @@ class ActionFinishSheet(Action):
         )
         from bot.prescription.fields import slai_contact
 
-        reply = answers.saved(sheet, slai_contact(sheet.territory), role)
-        return [*send(dispatcher, tracker, [reply]), *_forget(), SlotSet("sheet_reference", sheet.reference)]
+        await notify_sheet_transmitted(sheet)
+        replies = [answers.saved(sheet, slai_contact(sheet.territory), role)]
+        request = await request_for_sheet(tracker, sheet)
+        if request is not None:
+            replies.append(handoff_answers.sheet_follow_up(role, request))
+        return [*send(dispatcher, tracker, replies), *_forget(), SlotSet("sheet_reference", sheet.reference)]

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.communes import CommuneMatch, communes
-from bot.lexicon import to_id
+from bot.lexicon import find_in_text, to_id
 from bot.parsing import parse_age
+from bot.text import normalize
 
 # Intents that interrupt the form: they are answered, then the form asks again.
 INTERRUPTIONS = frozenset({
@@ -62,6 +63,22 @@ def _ids(message: Message, entity: str) -> list[str]:
     return list(dict.fromkeys(i for i in found if i))
 
 
+# Words that turn "je suis à la rue" into its opposite: a message holding one is never read for
+# situations the NLU did not tag ("je suis plus en foyer" must not mean ase_confie).
+NEGATIONS = frozenset("pas plus jamais ni aucun aucune non nan".split())
+TEXT_SITUATION_INTENTS = frozenset({"inform", "ask_orientation"})
+
+
+def _situations(message: Message) -> list[str]:
+    """Situation ids from the entities, or else spelled in a statement without negation."""
+    tagged = _ids(message, "situation")
+    if tagged or message.intent not in TEXT_SITUATION_INTENTS:
+        return tagged
+    if NEGATIONS & set(normalize(message.text).split()):
+        return []
+    return find_in_text("situation", message.text)
+
+
 def _commune_updates(value: str) -> dict[str, Any]:
     match = resolve_commune(value)
     updates: dict[str, Any] = {}
@@ -90,7 +107,7 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
     territories = _ids(message, "territoire")
     if territories:
         updates["territoire"] = territories[-1]
-    situations = _ids(message, "situation")
+    situations = _situations(message)
     if situations:
         updates["situations"] = _merge(slots.get("situations"), situations)
         updates["situations_no"] = _without(slots.get("situations_no"), situations)
@@ -184,3 +201,12 @@ def extract_sheet(message: Message, requested_slot: str | None, confidence: floa
             return {"sheet_answer": {"affirm": "oui", "deny": "non"}.get(intent, message.text)}
         return {"sheet_answer": message.text}
     return {}
+
+
+def extract_handoff(message: Message, requested_slot: str | None, confidence: float) -> dict[str, Any]:
+    """The handoff answer this message gives (the form checks it), unless it clearly interrupts."""
+    if requested_slot != "handoff_answer":
+        return {}
+    if (message.intent or "") in SHEET_INTERRUPTIONS and confidence >= SHEET_INTERRUPTION_CONFIDENCE:
+        return {}
+    return {"handoff_answer": message.text} if message.text.strip() else {}

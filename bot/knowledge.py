@@ -173,6 +173,20 @@ class External(Model):
     emergency_numbers: list[EmergencyNumber]
 
 
+class Commitments(Model):
+    """Service commitments the project proposes (service.yml): not seed facts, not official ones."""
+
+    status: str
+    callback_working_days: int
+    resume_phrases: list[str]
+
+    @validator("callback_working_days")
+    def positive(cls, value: int) -> int:  # noqa: N805 (pydantic)
+        if not 1 <= value <= 10:
+            raise ValueError("un délai de 1 à 10 jours ouvrés")
+        return value
+
+
 # --- schemes ----------------------------------------------------------------------------
 
 class Sourced(Model):
@@ -407,13 +421,14 @@ class Knowledge:
     """Every fact of `knowledge/`, validated. Build it with `load_knowledge` or `knowledge()`."""
 
     def __init__(self, schemes: dict[str, Scheme], territories: Territories, departement: Departement,
-                 vocabulary: Vocabulary, external: External) -> None:
+                 vocabulary: Vocabulary, external: External, service: Commitments) -> None:
         self.schemes = schemes
         self.territories = {t.id: t for t in territories.territories}
         self.territories_source = territories.source
         self.departement = departement
         self.vocabulary = vocabulary
         self.external = external
+        self.service = service
 
     def scheme(self, scheme_id: str) -> Scheme:
         return self.schemes[scheme_id]
@@ -502,6 +517,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         departement=departement,
         vocabulary=vocabulary,
         external=_validate(External, directory / "external.yml"),
+        service=_validate(Commitments, directory / "service.yml"),
     )
 
 

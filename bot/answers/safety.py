@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.answers.contacts import slai_line
 from bot.answers.reply import Button, Reply, pick
 from bot.knowledge import Territory, knowledge
 
@@ -47,7 +46,7 @@ def distress(role: str | None) -> list[Reply]:
         Reply(first + "\n" + "\n".join(lines)),
         Reply(pick(role, "Tu veux qu'une personne du Département te recontacte ?",
                    "Souhaitez-vous qu'une personne du Département vous recontacte ?"),
-              (Button("Oui, une personne", "/request_human"), Button("Non merci", "/deny"))),
+              (Button("Oui, une personne", "/affirm"), Button("Non merci", "/deny"))),
     ]
 
 
@@ -69,16 +68,3 @@ def clarify(role: str | None, likely_intents: list[str]) -> Reply:
     text = pick(role, "Je ne suis pas sûr d'avoir compris. Tu parles de :", "Je ne suis pas sûr d'avoir compris. "
                 "Vous parlez de :")
     return Reply(text, tuple(Button(TOPICS[t], f"/{t}") for t in topics))
-
-
-def offer_person(role: str | None, territory: Territory | None) -> Reply:
-    """After a second misunderstanding in a row, or on request: a person, by phone here."""
-    if territory is None:
-        text = pick(role, "Je n'arrive pas à t'aider comme il faut. Une personne du Département peut le faire : "
-                    "dis-moi ta commune et je te donne le numéro du SLAI de ton territoire.",
-                    "Je n'arrive pas à vous aider comme il faut. Une personne du Département peut le faire : "
-                    "indiquez votre commune et je vous donne le numéro du SLAI de votre territoire.")
-        return Reply(text, (Button("Voir tous les SLAI", '/ask_contact{"territoire": "tous"}'),))
-    text = pick(role, f"Une personne du Département peut t'aider : {slai_line(territory)}.",
-                f"Une personne du Département peut vous aider : {slai_line(territory)}.")
-    return Reply(text)

@@ -39,6 +39,7 @@ LAST_MESSAGES_KEPT = 10
 # Who acts on a request besides an adviser (whose account id is the actor).
 ACTOR_YOUNG = "jeune"
 ACTOR_BOT = "assistant"
+PERSON_LABEL = "La personne, dans la conversation"
 
 
 class _Labelled(str, Enum):

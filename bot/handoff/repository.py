@@ -30,6 +30,7 @@ from bot.handoff.models import (
     MAX_ACTOR_LENGTH,
     MAX_MESSAGE_LENGTH,
     MAX_REASON_LENGTH,
+    PERSON_LABEL,
     REFERENCE_SEQUENCE,
     TRANSITIONS,
     AdviserMessage,
@@ -385,6 +386,23 @@ class ContactRequestRepository:
             session.flush()
             result = self._message(message, record.reference)
         logger.info("Contact request %s: message %s by %s.", reference, result.id, _actor_kind(adviser))
+        return result
+
+    def add_reply_from_person(self, reference: str, text: str, *, now: dt.datetime | None = None) -> AdviserMessage:
+        """Store what the person wrote in the chat while an adviser has it (Rasa does not answer then),
+        so that the adviser reads it in the request's thread. Never delivered: it comes from the chat."""
+        text = _text(text, MAX_MESSAGE_LENGTH, "Le message")
+        now = _aware(now, self._clock)
+        with write_session(self.sessions) as session:
+            record = self._record(session, reference, lock=True)
+            message = AdviserMessageRecord(
+                author=ACTOR_YOUNG, author_label=PERSON_LABEL, text=self.cipher.encrypt(text), created_at=now,
+                delivery_state=DeliveryState.DELIVRE.value, delivered_at=now,
+            )
+            record.messages.append(message)
+            session.flush()
+            result = self._message(message, record.reference)
+        logger.info("Contact request %s: message %s from the person.", reference, result.id)
         return result
 
     def mark_delivery(self, message_id: int, state: DeliveryState | str, reason: str | None = None, *,

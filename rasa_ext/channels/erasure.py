@@ -16,6 +16,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.privacy import erase_sender
+from rasa_ext.channels.handoff import handled_during_handoff
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,14 @@ class WatchingOutput(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-async def process_then_erase(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-    """Hand `message` to Rasa; if the turn asked for it, erase its sender once the turn is saved."""
+async def process_then_erase(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                             agent: Any = None) -> None:
+    """Hand `message` to Rasa; if the turn asked for it, erase its sender once the turn is saved.
+
+    With Rasa's `agent`, a conversation an adviser has is handled first (rasa_ext/channels/handoff.py).
+    """
+    if await handled_during_handoff(message, agent):
+        return
     watcher = WatchingOutput(message.output_channel)
     message.output_channel = watcher
     await on_new_message(message)

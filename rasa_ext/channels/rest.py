@@ -84,7 +84,8 @@ class RestInput(rest.RestInput):
         if inbound.truncated:
             answers.append(self.answer(sender_id, messages.TRUNCATED_NOTICE))
         try:
-            await self.process(self.user_message(inbound, collector, sender_id, metadata), on_new_message)
+            await self.process(self.user_message(inbound, collector, sender_id, metadata), on_new_message,
+                               getattr(request.app.ctx, "agent", None))
         except (Exception, asyncio.CancelledError) as error:
             logger.error("REST message failed: %s", messages.describe_failure(error))
             collector.messages.append(self.answer(sender_id, messages.APOLOGY))
@@ -104,10 +105,10 @@ class RestInput(rest.RestInput):
     ) -> UserMessage:
         return UserMessage(inbound.text, output_channel, sender_id, input_channel=self.name(), metadata=metadata)
 
-    async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
-        """Hand the message to Rasa, then erase its sender if the turn asked for it (override to pause,
-        de-duplicate…)."""
-        await process_then_erase(message, on_new_message)
+    async def process(self, message: UserMessage, on_new_message: OnNewMessage, agent: Any = None) -> None:
+        """Hand the message to Rasa (unless an adviser has the conversation and the person takes it
+        back), then erase its sender if the turn asked for it (override to de-duplicate…)."""
+        await process_then_erase(message, on_new_message, agent)
 
     @staticmethod
     def answer(sender_id: str, text: str) -> dict[str, Any]:

@@ -391,9 +391,9 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         return await messages.prepare_text(value, sender_id, self.agent, self.max_text_length)
 
     async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
-        """Hand the message to Rasa, then erase its sender if the turn asked for it (override to pause,
-        de-duplicate…)."""
-        await process_then_erase(message, on_new_message)
+        """Hand the message to Rasa (unless an adviser has the conversation and the person takes it
+        back), then erase its sender if the turn asked for it."""
+        await process_then_erase(message, on_new_message, self.agent)
 
     async def send_text(self, room: str, text: str) -> None:
         """One of the channel's own answers to a socket id or a session room."""

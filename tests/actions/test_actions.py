@@ -7,6 +7,7 @@ from support_actions import run, texts, tracker
 
 from actions.contacts import ActionAnswerContact
 from actions.facts import ActionExtractFacts
+from actions.handoff import ActionOfferPerson
 from actions.orientation import (
     ActionAnswerEligibility,
     ActionAskFactAnswer,
@@ -23,8 +24,16 @@ ALL = sorted(knowledge().vocabulary.situation_ids)
 
 
 @pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
+def pinned_today(monkeypatch, tmp_path):
+    from bot.storage import migrate
+    from bot.storage.engine import dispose_engines
+
     monkeypatch.setenv("BOT_TODAY", "2026-11-29")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    dispose_engines()
+    migrate()
+    yield
+    dispose_engines()
 
 
 async def test_extract_facts_reads_age_and_commune_in_one_message() -> None:
@@ -112,10 +121,24 @@ async def test_distress_first_then_the_offer_of_a_person() -> None:
     assert any(e.get("name") == "pending_offer" and e.get("value") == "person" for e in events)
 
 
-async def test_yes_to_the_offer_gives_the_slai() -> None:
-    messages, _ = await run(ActionHandleYesNo(), tracker(slots={"pending_offer": "person", "territoire": "artois"},
-                                                         intent="affirm"))
+async def test_the_offer_of_a_person_gives_the_slai() -> None:
+    messages, _ = await run(ActionOfferPerson(), tracker(slots={"territoire": "artois"}, intent="request_human"))
     assert "03 21 56 88 55" in texts(messages)
+
+
+async def test_a_no_that_corrects_a_fact_runs_the_orientation_again() -> None:
+    messages, events = await run(ActionHandleYesNo(), tracker(slots={"age": 17, "role": "jeune"}, intent="deny",
+                                                              entities=[("age", "18")], text="non en fait j'ai 18 ans"))
+    assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "orientation_form"}]
+    messages, events = await run(ActionHandleYesNo(), tracker(slots={"role": "jeune"}, intent="deny", text="non"))
+    assert "Autre chose" in texts(messages)
+
+
+async def test_a_turn_no_rule_covers_is_clarified_then_forgotten_so_the_assistant_listens() -> None:
+    _, events = await run(ActionClarify(), tracker(intent="affirm", ranking=[{"name": "affirm"}]))
+    assert events[-1]["event"] == "rewind"
+    _, events = await run(ActionClarify(), tracker(intent="nlu_fallback", ranking=[{"name": "nlu_fallback"}]))
+    assert all(e["event"] != "rewind" for e in events)
 
 
 async def test_second_misunderstanding_in_a_row_offers_a_person() -> None:

@@ -88,6 +88,11 @@ async def test_summary_then_saving_gives_a_reference_and_empties_the_personal_sl
     assert after["sheet_values"] is None and after["sheet_reference"].startswith("PR-2026-")
     assert after["sheet_reference"] in texts(messages) and "03 21 13 19 35" in texts(messages)
     assert SheetRepository().get(after["sheet_reference"]).status.value == "transmise"
+    from bot.handoff.repository import ContactRequestRepository
+
+    request = ContactRequestRepository().open_request_for("test")
+    assert request.sheet_reference == after["sheet_reference"] and request.territory == "lens_lievin"
+    assert request.phone == "06 12 34 56 78" and request.reference in texts(messages)
 
 
 async def test_refusal_saves_nothing() -> None:

@@ -99,7 +99,7 @@ def test_postgresql_a_sheet_is_saved_with_its_reference_and_nothing_personal_in_
 def test_refusing_consent_stores_nothing_personal(servers) -> None:
     sender = f"refus-{uuid.uuid4().hex[:10]}"
     servers.say(sender, "bonjour")
-    replies = servers.say(sender, "/request_sheet")
+    replies = servers.say(sender, "je veux remplir une fiche de prescription")
     assert "un mot sur" in texts(replies)
     answer = texts(servers.say(sender, "/deny"))
     assert "rien" in answer.lower()

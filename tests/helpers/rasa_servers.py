@@ -114,8 +114,8 @@ def running_servers(model: Path, workdir: Path, **env_extra: str) -> Iterator[Se
             "http://127.0.0.1:5055/webhook", f"http://127.0.0.1:{action_port}/webhook"),
         encoding="utf-8",
     )
-    env = base_env(TRACKER_DB_URL=f"sqlite:///{workdir / 'tracker.db'}",
-                   DATABASE_URL=f"sqlite:///{workdir / 'app.db'}", **env_extra)
+    stores = {"TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}", "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}"}
+    env = base_env(**{**stores, **env_extra})
     subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
     logs = {name: (workdir / f"{name}.log").open("w") for name in ("actions", "rasa")}

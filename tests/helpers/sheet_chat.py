@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from chat import texts
 
 from bot.answers.sheet import QUESTIONS
 
-# Start of each sheet question (before any parenthesis: acronyms get explained on first use).
-SHEET_QUESTIONS = [(text.split("(")[0].strip(), field) for field, pair in QUESTIONS.items() for text in pair if text]
+
+def without_parentheses(text: str) -> str:
+    """Acronyms get explained on first use ("ASE (aide sociale…)"): compare texts without them."""
+    return re.sub(r"\s*\([^)]*\)", "", text).strip()
+
+
+SHEET_QUESTIONS = [(without_parentheses(text), field) for field, pair in QUESTIONS.items() for text in pair if text]
 CONSENT = ("un mot sur tes données", "un mot sur les données")
 SUMMARY = ("Voici ta fiche", "Voici la fiche")
 
@@ -19,8 +26,9 @@ def asked_field(replies: list[dict]) -> str | None:
             return "consent"
         if any(marker in text for marker in SUMMARY):
             return "summary"
+        plain = without_parentheses(text)
         for question, field in SHEET_QUESTIONS:
-            if question and text.startswith(question):
+            if question and plain.startswith(question):
                 return field
     return None
 

@@ -86,3 +86,14 @@ def test_while_filling_a_sheet_any_text_is_an_answer_unless_it_clearly_interrupt
     assert extract_sheet(Message("deny", (), "non"), "sheet_consent", 0.9) == {"sheet_consent": False}
     assert extract_sheet(Message("deny", (), "/deny"), "sheet_confirm", 1.0) == {"sheet_confirm": "corriger"}
     assert extract_sheet(Message("inform", (), "le téléphone"), "sheet_confirm", 0.6) == {"sheet_confirm": "corriger:le téléphone"}
+
+
+def test_a_situation_the_nlu_missed_is_read_in_a_statement() -> None:
+    updates = extract({}, Message("inform", ents(("age", "22")), "j'ai 22 ans je suis a la rue a liévin"), None)
+    assert updates["situations"] == ["sans_logement"]
+
+
+def test_a_negated_or_asked_situation_is_never_read_from_the_text() -> None:
+    assert "situations" not in extract({}, Message("inform", (), "je suis plus en foyer"), None)
+    assert "situations" not in extract({}, Message("inform", (), "non je suis pas à la rue"), None)
+    assert "situations" not in extract({}, Message("ask_scheme_info", (), "c'est quoi un foyer jeunes travailleurs"), None)
