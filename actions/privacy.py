@@ -19,8 +19,10 @@ class ActionAskErase(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[EventType]:
         role = role_of(tracker)
-        reply = Reply(pick(role, "Tu veux que j'efface tout : cette conversation et les fiches remplies ici ?",
-                           "Souhaitez-vous que j'efface tout : cette conversation et les fiches remplies ici ?"),
+        reply = Reply(pick(role, "Tu veux que j'efface tout : cette conversation, et les fiches et demandes de "
+                                 "contact faites ici ?",
+                           "Souhaitez-vous que j'efface tout : cette conversation, et les fiches et demandes de "
+                           "contact faites ici ?"),
                       (Button("Oui, tout effacer", "/affirm"), Button("Non", "/deny")))
         return [*send(dispatcher, tracker, [reply]), SlotSet("pending_offer", ERASE)]
 
@@ -31,7 +33,8 @@ class ActionEraseData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[EventType]:
         dispatcher.utter_message(text=pick(role_of(tracker), "C'est fait : tout ce que tu m'as dit ici est effacé, "
-                                                             "tes fiches aussi.",
-                                           "C'est fait : cette conversation et les fiches remplies ici sont effacées."))
+                                                             "tes fiches et tes demandes aussi.",
+                                           "C'est fait : cette conversation, ses fiches et ses demandes de contact "
+                                           "sont effacées."))
         dispatcher.utter_message(json_message=ERASE_MARKER)
         return [SlotSet("pending_offer", None)]

@@ -71,7 +71,10 @@ class ValidateSheetForm(FormValidationAction):
         if on_meta(tracker) or tracker.get_slot("sheet_outcome") in (STOPPED, REFUSED):
             return []
         consent = tracker.get_slot("sheet_consent")
-        if consent is None:
+        # rasa-sdk validates only the slots this returns, computed with this turn's answer already
+        # in: a consent given now must still be listed, so that its time (or the refusal) is recorded.
+        if consent is None or (consent is True and not tracker.get_slot("sheet_consent_at")) or \
+                (consent is False and tracker.get_slot("sheet_outcome") != REFUSED):
             return ["sheet_consent"]
         if consent is False:
             return []

@@ -20,8 +20,10 @@ def offer(role: str | None, territory: Territory | None) -> Reply:
     """A person can take over: the phone now, and the offer to pass the request on."""
     phone = pick(role, f" Tu peux aussi appeler : {slai_line(territory)}.",
                  f" Vous pouvez aussi appeler : {slai_line(territory)}.") if territory else ""
-    text = pick(role, "Une personne du Département peut prendre le relais. Je lui transmets ta demande ?",
-                "Une personne du Département peut prendre le relais. Je lui transmets votre demande ?")
+    text = pick(role, "Une personne du Département (le SLAI de ton territoire) peut prendre le relais. Je lui "
+                      "transmets ta demande ?",
+                "Une personne du Département (le SLAI de votre territoire) peut prendre le relais. Je lui transmets "
+                "votre demande ?")
     return Reply(text + phone, (Button("Oui, transmettre", "/affirm"), Button("Non merci", "/deny")))
 
 

@@ -114,3 +114,17 @@ async def test_erasure_is_confirmed_then_marked_for_the_channel() -> None:
     assert slots_after(events)["pending_offer"] == "erase" and messages[0]["buttons"][0]["payload"] == "/affirm"
     messages, _ = await run(ActionEraseData(), tracker(slots={"role": "jeune", "pending_offer": "erase"}))
     assert "effacé" in texts(messages) and any(m.get("custom") == {"cj62_erase": True} for m in messages)
+
+
+async def test_a_consent_given_this_turn_is_validated_and_timed_by_the_form() -> None:
+    """rasa-sdk validates only the slots `required_slots` lists, computed after this turn's answer."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    domain = {"forms": {"sheet_form": {"required_slots": ["sheet_consent", "sheet_answer", "sheet_confirm"]}},
+              "slots": {}}
+    for answer, expected in ((True, "sheet_consent_at"), (False, "sheet_outcome")):
+        events = [{"event": "user", "text": "/affirm"}, {"event": "slot", "name": "sheet_consent", "value": answer}]
+        t = tracker(slots={"role": "jeune", "sheet_consent": answer, "sheet_type": "graine_de", "sheet_values": {}},
+                    events=events, active_loop="sheet_form")
+        result = await ValidateSheetForm().run(CollectingDispatcher(), t, domain)
+        assert expected in {e.get("name") for e in result}, result

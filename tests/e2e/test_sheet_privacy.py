@@ -118,7 +118,7 @@ def test_erasure_leaves_no_row_of_that_sender_even_after_one_more_message(server
 
     sender_index = cipher().blind_index(SENDER, sender)
     assert sender_index in raw_contents(f"sqlite:///{app}")
-    assert "effacer" in texts(servers.say(sender, "supprime mes données")).lower()
+    assert "efface tout" in texts(servers.say(sender, "supprime mes données")).lower()
     assert "effacé" in texts(servers.say(sender, "/affirm"))
     rows = raw_contents(f"sqlite:///{tracker}") + raw_contents(f"sqlite:///{app}")
     assert sender not in rows and sender_index not in rows
