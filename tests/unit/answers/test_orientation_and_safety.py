@@ -55,7 +55,7 @@ def test_distress_gives_every_emergency_number_then_offers_a_person() -> None:
     first, second = safety.distress("jeune")
     for number in ("115", "119", "3114", "17", "112"):
         assert re.search(rf"(?<!\d){number}(?!\d)", first.text)
-    assert second.buttons[0].payload == "/request_human"
+    assert second.buttons[0].payload == "/affirm"  # with pending_offer "person": the contact questions follow
 
 
 def test_other_language_notice_is_in_english_and_arabic_with_the_phone() -> None:
