@@ -7,35 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from backoffice_support import PASSWORD, Clock, People, make_people
+from browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT, backoffice_process, free_port
 
 from bot import storage
 from bot.backoffice.accounts import AccountRepository
 from bot.handoff.repository import ContactRequestRepository
 from bot.handoff.testing import FakeRasa
 from bot.prescription.repository import SheetRepository
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -73,29 +57,11 @@ def backoffice_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFact
                    CJ62_ENV="dev", RASA_URL=rasa.url, RASA_AUTH_TOKEN="jeton-navigateur",
                    BACKOFFICE_URL=f"http://127.0.0.1:{port}", PYTHONDONTWRITEBYTECODE="1")
         env.pop("SMTP_URL", None)
-        with log.open("w") as output:
-            process = subprocess.Popen([sys.executable, "-m", "bot", "backoffice", "--port", str(port)],
-                                       cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/sante", timeout=2) as answer:
-                        if answer.read() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("le back-office n'a pas démarré :\n" + log.read_text())
-                time.sleep(0.2)
-            yield Running(url, rasa, ContactRequestRepository(factory), SheetRepository(factory), accounts, people, log)
+            with backoffice_process(port, env, log) as url:
+                yield Running(url, rasa, ContactRequestRepository(factory), SheetRepository(factory), accounts,
+                              people, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
             storage.dispose_engine(database)
 
 

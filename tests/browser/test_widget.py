@@ -24,27 +24,16 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT, SOCKETIO_CLIENT, free_port
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
-SOCKETIO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 PHONE = (360, 740)
 DESKTOP = (1280, 800)
 STORAGE_KEY = "cj62-widget"
 WAIT = 60_000  # ms: a safety net for a turn of the real bot on a slow machine, not a performance assertion
 INJECTION = "<img src=x onerror=alert(1)>"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- the site: what the back office serves --------------------------------------------------------
