@@ -150,6 +150,12 @@ def test_an_unreachable_database_fails_after_the_attempts(monkeypatch: pytest.Mo
         TrackerStore(domain=DOMAIN)
 
 
+def test_the_start_up_budget_against_a_database_that_is_down_stays_under_30_seconds() -> None:
+    from rasa_ext.stores.tracker import CONNECT_TIMEOUT
+
+    assert TrackerStore.connect_attempts * (TrackerStore.retry_seconds + CONNECT_TIMEOUT) <= 30
+
+
 def test_the_in_memory_store_is_not_what_we_get() -> None:
     assert not issubclass(TrackerStore, InMemoryTrackerStore)
 
