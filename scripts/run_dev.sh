@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Start the assistant in development: action server on 127.0.0.1:5055, Rasa on 127.0.0.1:5005
-# with our channels and its HTTP API protected by RASA_AUTH_TOKEN. Logs in logs/.
+# Start the assistant in development: action server on 127.0.0.1:5055, the back office (with the
+# demo page of the widget at /demo) on 127.0.0.1:8080, Rasa on 127.0.0.1:5005 with our channels and
+# its HTTP API protected by RASA_AUTH_TOKEN. Logs in logs/.
 # Trains a model first when none matches the current data (rasa train skips otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,11 @@ echo "Entraînement du modèle si nécessaire…"
   || { echo "La base de données ne se met pas à jour : voir logs/actions.log" >&2; exit 1; }
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >> logs/actions.log 2>&1 &
 ACTIONS_PID=$!
-trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT INT TERM
+RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m bot backoffice >> logs/backoffice.log 2>&1 &
+BACKOFFICE_PID=$!
+trap 'kill $ACTIONS_PID $BACKOFFICE_PID 2>/dev/null || true' EXIT INT TERM
+
+echo "Back-office et démonstration du widget : http://localhost:${BACKOFFICE_PORT:-8080}/demo (journal : logs/backoffice.log)"
 
 echo "Assistant : http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook (journal : logs/rasa.log)"
 .venv/bin/rasa run --model models --interface 127.0.0.1 --port "$RASA_PORT" \
