@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyotp
@@ -20,23 +20,20 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.backoffice.models import AccountRecord, AccountTerritoryRecord, Role, SessionRecord
-from bot.crypto import Cipher, cipher
-from bot.storage.engine import read_session, session_factory, write_session
+from bot.crypto import Cipher
+from bot.storage.engine import read_session, write_session
+from bot.storage.repository import Clock, Repository, utc_now
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 TOTP_ISSUER = "Cap Jeunes 62"
 TOTP_STEP = 30
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
-Clock = Callable[[], dt.datetime]
 
 
 class AccountError(ValueError):
     """An account cannot be created or changed as asked (French message, never a password)."""
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def normalize_email(email: str) -> str:
@@ -113,24 +110,12 @@ def actor_id(actor: str) -> int | None:
     return None
 
 
-class AccountRepository:
+class AccountRepository(Repository):
     def __init__(self, sessions: sessionmaker | None = None, crypto: Cipher | None = None,
                  hasher: PasswordHasher | None = None, clock: Clock = utc_now) -> None:
-        self._sessions = sessions
-        self._cipher = crypto
+        super().__init__(sessions, crypto, clock)
         self.hasher = hasher or PasswordHasher()
-        self._clock = clock
         self._dummy_hash: str | None = None
-
-    @property
-    def sessions(self) -> sessionmaker:
-        if self._sessions is None:
-            self._sessions = session_factory()
-        return self._sessions
-
-    @property
-    def cipher(self) -> Cipher:
-        return self._cipher if self._cipher is not None else cipher()
 
     # --- creating and changing -----------------------------------------------------------------
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import PARIS
-from bot.crypto import PHONE, SENDER, Cipher, cipher
+from bot.crypto import PHONE, SENDER
 from bot.handoff.models import (
     ACTOR_BOT,
     ACTOR_YOUNG,
@@ -51,16 +51,13 @@ from bot.handoff.models import (
     TranscriptLine,
     format_reference,
 )
-from bot.storage.engine import read_session, session_factory, write_session
+from bot.storage.engine import read_session, write_session
+from bot.storage.repository import Clock, Repository
 from bot.storage.sequences import next_value
 
 logger = logging.getLogger(__name__)
-Clock = Callable[[], dt.datetime]
 DEFAULT_PAGE = 200
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _check_actor(actor: str) -> str:
@@ -111,24 +108,8 @@ def _transcript(lines: Iterable[str | TranscriptLine | Mapping[str, Any]]) -> li
     return kept[-LAST_MESSAGES_KEPT:]
 
 
-class ContactRequestRepository:
+class ContactRequestRepository(Repository):
     """Contact requests and adviser messages in the application database (see the module doc)."""
-
-    def __init__(self, sessions: sessionmaker | None = None, crypto: Cipher | None = None,
-                 clock: Clock = utc_now) -> None:
-        self._sessions = sessions
-        self._cipher = crypto
-        self._clock = clock
-
-    @property
-    def sessions(self) -> sessionmaker:
-        if self._sessions is None:
-            self._sessions = session_factory()
-        return self._sessions
-
-    @property
-    def cipher(self) -> Cipher:
-        return self._cipher if self._cipher is not None else cipher()
 
     # --- from the conversation --------------------------------------------------------------
 

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import PARIS
-from bot.crypto import NAME, PHONE, SENDER, Cipher, cipher
+from bot.crypto import NAME, PHONE, SENDER
 from bot.prescription.fields import (
     ALL_FIELDS,
     decode_values,
@@ -52,16 +52,13 @@ from bot.prescription.models import (
     age_on,
     format_reference,
 )
-from bot.storage.engine import read_session, session_factory, write_session
+from bot.storage.engine import read_session, write_session
+from bot.storage.repository import Repository
 from bot.storage.sequences import next_value
 
 logger = logging.getLogger(__name__)
-Clock = Callable[[], dt.datetime]
 DEFAULT_PAGE = 200
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _check_actor(actor: str) -> str:
@@ -76,28 +73,8 @@ def _aware(moment: dt.datetime, name: str) -> dt.datetime:
     return moment
 
 
-class SheetRepository:
+class SheetRepository(Repository):
     """Prescription sheets in the application database (see the module doc)."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker | None = None,
-        crypto: Cipher | None = None,
-        clock: Clock = utc_now,
-    ) -> None:
-        self._sessions = sessions
-        self._cipher = crypto
-        self._clock = clock
-
-    @property
-    def sessions(self) -> sessionmaker:
-        if self._sessions is None:
-            self._sessions = session_factory()
-        return self._sessions
-
-    @property
-    def cipher(self) -> Cipher:
-        return self._cipher if self._cipher is not None else cipher()
 
     # --- creating ---------------------------------------------------------------------------
 
