@@ -11,7 +11,10 @@ buttons…}`), with our inbound rules (`messages.py`) and these differences:
 - a failure while Rasa handles the message adds `APOLOGY` to the list (never an empty list
   because of an error), and the log names the exception without its text;
 - the input channel is always "rest" (Rasa lets the body choose it), and `?stream=true` is not
-  offered: one JSON list per request.
+  offered: one JSON list per request;
+- an optional `message_id` (a client's id for this message): a retry with the same id, on any
+  replica, gets the first answer without a second turn (`dedup.py`); HTTP 409 if the first is
+  still running after 30 s.
 
 Hooks for later work: `process` (around Rasa's handling: handoff pause, de-duplication),
 `prepare_text` (the text rules), `user_message` (building the `UserMessage`).
@@ -32,6 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_ext.channels import messages
+from rasa_ext.channels.dedup import INVALID_MESSAGE_ID, Busy, MessageIds, is_valid_message_id
 from rasa_ext.channels.erasure import process_then_erase
 from rasa_ext.channels.messages import Inbound, Refused
 
@@ -40,10 +44,28 @@ logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
+class TurnFailed(Exception):
+    """A turn that failed; `answers` end with our apology."""
+
+    def __init__(self, answers: list[dict[str, Any]]) -> None:
+        super().__init__("turn failed")
+        self.answers = answers
+
+
+IN_PROGRESS = "Ce message est encore en cours de traitement : réessayez dans un instant."
+
+
 class RestInput(rest.RestInput):
     """Rasa's REST channel with our inbound-message rules (credentials key: its module path)."""
 
     max_text_length = messages.MAX_TEXT_LENGTH
+
+    @property
+    def message_ids(self) -> MessageIds:
+        """Retries de-duplicated on the client's `message_id` (in Redis when REDIS_URL is set)."""
+        if getattr(self, "_message_ids", None) is None:
+            self._message_ids = MessageIds()
+        return self._message_ids
 
     @classmethod
     def name(cls) -> str:
@@ -68,6 +90,9 @@ class RestInput(rest.RestInput):
             body = messages.parse_body(request.body)
             sender_id = messages.read_sender(body.get("sender"))
             metadata = messages.read_metadata(body.get("metadata"))
+            message_id = body.get("message_id")
+            if message_id is not None and not is_valid_message_id(message_id):
+                raise Refused("invalid_message_id", INVALID_MESSAGE_ID)
         except Refused as refusal:
             logger.info("REST request refused: %s", refusal.reason)
             return self.bad_request(refusal)
@@ -79,17 +104,36 @@ class RestInput(rest.RestInput):
                 return self.bad_request(refusal)
             return response.json([self.answer(sender_id, refusal.answer)])
 
+        agent = getattr(request.app.ctx, "agent", None)
+
+        async def turn() -> list[dict[str, Any]]:
+            return await self.turn(inbound, sender_id, metadata, on_new_message, agent)
+
+        try:
+            if message_id is None:
+                return response.json(await turn())
+            return response.json(await self.message_ids.once(sender_id, message_id, turn))
+        except TurnFailed as failed:  # not kept: a retry processes the message again
+            return response.json(failed.answers)
+        except Busy:
+            logger.info("REST retry refused: the first one is still running")
+            return response.json({"status": "failure", "code": 409, "reason": "in_progress",
+                                  "message": IN_PROGRESS}, status=409)
+
+    async def turn(self, inbound: Inbound, sender_id: str, metadata: dict[str, Any] | None,
+                   on_new_message: OnNewMessage, agent: Any) -> list[dict[str, Any]]:
+        """One turn of the conversation: Rasa's answers; `TurnFailed` with our apology if it failed."""
         collector = CollectingOutputChannel()
         answers: list[dict[str, Any]] = []
         if inbound.truncated:
             answers.append(self.answer(sender_id, messages.TRUNCATED_NOTICE))
         try:
-            await self.process(self.user_message(inbound, collector, sender_id, metadata), on_new_message,
-                               getattr(request.app.ctx, "agent", None))
+            await self.process(self.user_message(inbound, collector, sender_id, metadata), on_new_message, agent)
         except (Exception, asyncio.CancelledError) as error:
             logger.error("REST message failed: %s", messages.describe_failure(error))
             collector.messages.append(self.answer(sender_id, messages.APOLOGY))
-        return response.json(answers + collector.messages)
+            raise TurnFailed(answers + collector.messages) from None
+        return answers + collector.messages
 
     async def prepare_text(self, value: object, sender_id: str, request: Request) -> Inbound:
         """The text rules; the buttons offered are read through the agent on the Sanic app."""

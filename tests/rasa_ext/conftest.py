@@ -1,13 +1,15 @@
-"""Fixtures for the tests of rasa_ext/: a real Sanic server on a free port, and a fake agent."""
+"""Fixtures for the tests of rasa_ext/: a real Sanic server on a free port, a fake agent, two replicas on Redis."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+import pytest
 import pytest_asyncio
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -96,3 +98,31 @@ async def socketio_server() -> AsyncIterator[Server]:
     )
     async for server in serve(channel):
         yield server
+
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+@pytest_asyncio.fixture
+async def two_replicas(monkeypatch):
+    """Two REST channels (two replicas) sharing the real Redis under a fresh key prefix."""
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except Exception as error:  # noqa: BLE001
+        await client.close()
+        pytest.skip(f"Redis injoignable sur {REDIS_URL} ({type(error).__name__}) : test entre répliques non lancé.")
+    prefix = f"cj62-test-{uuid.uuid4().hex[:8]}:"
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("CJ62_REDIS_PREFIX", prefix)
+    from rasa_ext.channels.rest import RestInput
+
+    async for a in serve(RestInput()):
+        async for b in serve(RestInput()):
+            yield a, b
+    keys = [key async for key in client.scan_iter(match=prefix + "*")]
+    assert keys and not any(b"s1" in key or b"m-1" in key for key in keys)  # hashed, never the ids
+    await client.delete(*keys)
+    await client.close()
