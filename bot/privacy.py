@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import meta_inbox
 from bot.crypto import PHONE, SENDER, Cipher, cipher
 from bot.handoff import retention as handoff_retention
 from bot.handoff.models import RETENTION_MONTHS as CONTACT_REQUEST_RETENTION_MONTHS
@@ -123,8 +124,10 @@ def register_sender_eraser(eraser: SenderEraser) -> SenderEraser:
     return eraser
 
 
-# Contact requests and adviser messages go with their conversation.
+# Contact requests and adviser messages go with their conversation, and so do the Messenger /
+# Instagram events still queued and the marks kept about the conversation.
 register_sender_eraser(handoff_retention.erase_requests_of_senders)
+register_sender_eraser(meta_inbox.erase_of_senders)
 
 
 def _delete_sheets(session: Session, sheet_ids: list[int]) -> dict[str, int]:

@@ -32,9 +32,11 @@ from bot.handoff.models import (
     REASON_NO_DEFERRED_SENDING,
     REASON_RASA_REFUSED,
     REASON_RASA_UNREACHABLE,
+    WINDOW_CLOSED_MARKER,
     AdviserMessage,
     DeliveryState,
-    can_deliver,
+    can_send_later,
+    window_closed_reason,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class DeliveryConfigError(RuntimeError):
 class Outcome:
     ok: bool
     reason: str | None = None
+    window_closed: bool = False  # Messenger / Instagram: Meta's window no longer lets a message through
 
 
 class RasaClient:
@@ -113,9 +116,12 @@ class RasaClient:
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as client:
                 async with client.post(url, params=params, headers=headers, json={"name": action}) as response:
-                    await response.read()
+                    body = await response.read()
                     if 200 <= response.status < 300:
                         return Outcome(True)
+                    if WINDOW_CLOSED_MARKER.encode() in body:
+                        logger.info("Rasa could not send %s: the Meta messaging window has closed.", action)
+                        return Outcome(False, REASON_RASA_REFUSED, window_closed=True)
                     logger.warning("Rasa refused %s (HTTP %s).", action, response.status)
                     return Outcome(False, REASON_RASA_REFUSED)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
@@ -128,19 +134,21 @@ async def deliver_message(repository, client: RasaClient, message: AdviserMessag
     """Deliver a stored message through `client` and record the outcome (`mark_delivery`).
 
     Rasa's action utters every pending message of the conversation, so a success marks the
-    earlier undelivered ones `delivre` too. Channels without deferred sending (`can_deliver`
+    earlier undelivered ones `delivre` too. Channels without deferred sending (`can_send_later`
     false) are not called: the message is `non_delivre` with the reason "canal sans envoi
-    différé" (it stays in `pending_messages`, the chat may show it later). `repository` is a
+    différé" (it stays in `pending_messages`, the chat may show it later). On Messenger and
+    Instagram beyond Meta's window, the channel refuses to send and the message is `non_delivre`
+    with "injoignable par Messenger : appeler" (or Instagram). `repository` is a
     `ContactRequestRepository`.
     """
-    if not can_deliver(channel):
+    if not can_send_later(channel):
         return await asyncio.to_thread(repository.mark_delivery, message.id, DeliveryState.NON_DELIVRE,
                                        REASON_NO_DEFERRED_SENDING)
     pending = await asyncio.to_thread(repository.pending_messages, sender_id)
     outcome = await client.deliver(sender_id)
     if not outcome.ok:
-        return await asyncio.to_thread(repository.mark_delivery, message.id, DeliveryState.NON_DELIVRE,
-                                       outcome.reason)
+        reason = window_closed_reason(channel) if outcome.window_closed else outcome.reason
+        return await asyncio.to_thread(repository.mark_delivery, message.id, DeliveryState.NON_DELIVRE, reason)
     for earlier in pending:
         if earlier.id < message.id:
             await asyncio.to_thread(repository.mark_delivery, earlier.id, DeliveryState.DELIVRE)

@@ -96,12 +96,23 @@ _LABELS: dict[Enum, str] = {
     DeliveryState.NON_DELIVRE: "non délivré",
 }
 
-# Channels where a message written later can be pushed into the conversation. Messenger and
-# Instagram come with the channels issue; our REST channel answers only within a request.
+# Channels where a message written later can always be pushed into the conversation (the chat
+# offers "reply here" there); our REST channel answers only within a request.
 DELIVERABLE_CHANNELS: frozenset[Channel] = frozenset({Channel.SOCKETIO})
+# Messenger and Instagram take a message written later only within Meta's messaging window
+# (7 days after the person's last message, rasa_ext/channels/meta_send.py): the back office may
+# write there and is told when the window has closed, but the chat does not promise a reply there.
+WINDOWED_CHANNELS: frozenset[Channel] = frozenset({Channel.FACEBOOK, Channel.INSTAGRAM})
 REASON_NO_DEFERRED_SENDING = "canal sans envoi différé"
 REASON_RASA_UNREACHABLE = "assistant injoignable"
 REASON_RASA_REFUSED = "refusé par l'assistant"
+REASON_WINDOW_CLOSED: Mapping[Channel, str] = {
+    Channel.FACEBOOK: "injoignable par Messenger : appeler",
+    Channel.INSTAGRAM: "injoignable par Instagram : appeler",
+}
+# What the Meta output channel's refusal carries through Rasa's `/execute` error answer (its body
+# quotes the exception), so that the back office can tell a closed window from another failure.
+WINDOW_CLOSED_MARKER = "cj62_meta_window_closed"
 
 # Statuses a request may move to, from each status (taking a closed request re-opens it).
 TRANSITIONS: Mapping[RequestStatus, frozenset[RequestStatus]] = {
@@ -134,6 +145,23 @@ def can_deliver(channel: Channel | str) -> bool:
         return Channel(channel) in DELIVERABLE_CHANNELS
     except ValueError:
         return False
+
+
+def can_send_later(channel: Channel | str) -> bool:
+    """Whether the back office may push an adviser's message into the conversation on `channel`
+    (always on the widget; on Messenger and Instagram within Meta's window)."""
+    try:
+        return Channel(channel) in DELIVERABLE_CHANNELS | WINDOWED_CHANNELS
+    except ValueError:
+        return False
+
+
+def window_closed_reason(channel: Channel | str) -> str:
+    """The back office's reason for a message Meta's window no longer lets through."""
+    try:
+        return REASON_WINDOW_CLOSED.get(Channel(channel), REASON_RASA_REFUSED)
+    except ValueError:
+        return REASON_RASA_REFUSED
 
 
 class ContactRequestError(ValueError):
@@ -311,7 +339,8 @@ class ContactRequest:
 
     @property
     def can_reply_here(self) -> bool:
-        return can_deliver(self.channel)
+        """Whether the back office's reply can reach the conversation (Meta: within its window)."""
+        return can_send_later(self.channel)
 
     @property
     def created_on(self) -> dt.date:

@@ -22,7 +22,9 @@ from bot.storage.engine import dispose_engine, dispose_engines, engine, read_ses
 from bot.storage.urls import StorageError, database_url, describe_url, tracker_database_url
 
 # Modules that declare tables on `Base`: imported before migrations compare models and database.
-MODEL_MODULES: tuple[str, ...] = ("bot.prescription.models", "bot.handoff.models", "bot.backoffice.models")
+MODEL_MODULES: tuple[str, ...] = (
+    "bot.prescription.models", "bot.handoff.models", "bot.backoffice.models", "bot.meta_inbox",
+)
 
 __all__ = [
     "SCHEMA", "Base", "MODEL_MODULES", "StorageError", "database_url", "describe_url", "dispose_engine",

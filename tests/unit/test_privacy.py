@@ -22,7 +22,8 @@ from bot.storage.testing import PostgresUnavailable, clear_application_data, tem
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 # Contact requests (bot.handoff) are erased and purged with the rest: none in these tests.
-NO_REQUESTS = {"demandes_de_contact": 0, "messages_de_conseillers": 0}
+NO_REQUESTS_PURGED = {"demandes_de_contact": 0, "messages_de_conseillers": 0}
+NO_REQUESTS = {**NO_REQUESTS_PURGED, "evenements_meta": 0, "reperes_meta": 0}
 
 
 def values(**changes) -> dict:  # noqa: ANN003
@@ -136,6 +137,21 @@ def test_erasing_a_sender_leaves_none_of_its_rows(stores: Stores, caplog: pytest
     assert "Arcy" not in caplog.text and "Œdipe" not in caplog.text and "web-A" not in caplog.text
 
 
+def test_erasing_a_messenger_conversation_takes_its_queued_events_and_marks(stores: Stores) -> None:
+    from bot.meta_inbox import MetaInbox, MetaMarkRecord
+    from bot.storage.engine import write_session
+
+    inbox = MetaInbox(stores.sessions)
+    assert inbox.enqueue("evt-1", "fb-A", {"text": "Œdipe, 06 12 34 56 78"}, NOW)
+    assert inbox.enqueue("evt-2", "fb-B", {"text": "bonjour"}, NOW)
+    with write_session(stores.sessions) as session:
+        for sender in ("fb-A", "fb-B"):
+            session.add(MetaMarkRecord(key=f"vu:{inbox.sender_key(sender)}", value="x", expires_at=NOW))
+    counts = erase_sender("fb-A", stores=stores)
+    assert counts["evenements_meta"] == 1 and counts["reperes_meta"] == 1
+    assert erase_sender("fb-B", stores=stores)["evenements_meta"] == 1
+
+
 def test_erasing_a_sender_without_a_tracker_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_VAR, generate_key())
     app = f"sqlite:///{tmp_path / 'app.db'}"
@@ -231,17 +247,18 @@ def test_the_purge_keeps_what_is_within_its_retention(stores: Stores) -> None:
     add_events(stores, "back-again", NOW - dt.timedelta(days=300), NOW - dt.timedelta(days=10))
     add_events(stores, "active", NOW - dt.timedelta(days=1))
 
-    expected = {"fiches": 1, "changements_de_statut": 1, "conversations": 1, "evenements_de_conversation": 2, **NO_REQUESTS}
+    expected = {"fiches": 1, "changements_de_statut": 1, "conversations": 1, "evenements_de_conversation": 2,
+                **NO_REQUESTS_PURGED}
     assert purge(NOW, dry_run=True, stores=stores) == expected
     assert count_rows(stores)["sheets"] == 3 and count_events(stores) == 5  # a dry run deletes nothing
     assert purge(NOW, stores=stores) == expected
     assert sheets.get(stale.reference) is None
     assert sheets.get(recent_change.reference) is not None and sheets.get(fresh.reference) is not None
     assert count_events(stores, "quiet") == 0 and count_events(stores, "back-again") == 2 and count_events(stores, "active") == 1
-    assert purge(NOW, stores=stores) == {"fiches": 0, "changements_de_statut": 0, "conversations": 0, "evenements_de_conversation": 0, **NO_REQUESTS}
+    assert purge(NOW, stores=stores) == {"fiches": 0, "changements_de_statut": 0, "conversations": 0, "evenements_de_conversation": 0, **NO_REQUESTS_PURGED}
 
     shorter = purge(NOW, sheets_months=10, conversations_months=0, stores=stores)
-    assert shorter == {"fiches": 1, "changements_de_statut": 1, "conversations": 2, "evenements_de_conversation": 3, **NO_REQUESTS}
+    assert shorter == {"fiches": 1, "changements_de_statut": 1, "conversations": 2, "evenements_de_conversation": 3, **NO_REQUESTS_PURGED}
     assert sheets.get(fresh.reference) is None and count_events(stores) == 0
 
 
