@@ -105,8 +105,15 @@ def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) 
 @contextlib.contextmanager
 def running_servers(model: Path, workdir: Path, **env_extra: str) -> Iterator[Servers]:
     """Start the action server and Rasa on free ports; stop them afterwards."""
+    with running_replicas(model, workdir, 1, **env_extra) as replicas:
+        yield replicas[0]
+
+
+@contextlib.contextmanager
+def running_replicas(model: Path, workdir: Path, count: int, **env_extra: str) -> Iterator[list[Servers]]:
+    """One action server and `count` Rasa servers on the same stores (as replicas), on free ports."""
     workdir.mkdir(parents=True, exist_ok=True)
-    action_port, rasa_port = free_port(), free_port()
+    action_port = free_port()
     token = secrets.token_urlsafe(16)
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
@@ -118,25 +125,32 @@ def running_servers(model: Path, workdir: Path, **env_extra: str) -> Iterator[Se
     env = base_env(**{**stores, **env_extra})
     subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
-    logs = {name: (workdir / f"{name}.log").open("w") for name in ("actions", "rasa")}
-    actions = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    rasa = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(rasa_port),
-         "--credentials", "credentials.yml", "--endpoints", str(endpoints), "--enable-api", "--auth-token", token],
-        cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    names = ["actions"] + (["rasa"] if count == 1 else [f"rasa{i}" for i in range(count)])
+    logs = {name: (workdir / f"{name}.log").open("w") for name in names}
+    processes: list[subprocess.Popen] = []
     try:
-        _wait(f"http://127.0.0.1:{action_port}/health", actions, workdir / "actions.log")
-        _wait(f"http://127.0.0.1:{rasa_port}/status?token={token}", rasa, workdir / "rasa.log")
-        yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, workdir)
+        processes.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT, start_new_session=True,
+        ))
+        ports = [free_port() for _ in range(count)]
+        for name, port in zip(names[1:], ports):
+            processes.append(subprocess.Popen(
+                [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
+                 "--credentials", "credentials.yml", "--endpoints", str(endpoints), "--enable-api",
+                 "--auth-token", token],
+                cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT, start_new_session=True,
+            ))
+        _wait(f"http://127.0.0.1:{action_port}/health", processes[0], workdir / "actions.log")
+        for name, port, process in zip(names[1:], ports, processes[1:]):
+            _wait(f"http://127.0.0.1:{port}/status?token={token}", process, workdir / f"{name}.log")
+        yield [Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{action_port}", token, workdir)
+               for port in ports]
     finally:
-        for process in (rasa, actions):
+        for process in reversed(processes):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in (rasa, actions):
+        for process in processes:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:

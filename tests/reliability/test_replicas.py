@@ -1,0 +1,101 @@
+"""Two Rasa replicas on the production stores of this machine: PostgreSQL for conversations and
+application data, Redis for the conversation lock and REST de-duplication (issue 7, point 7).
+
+Skipped with a message when PostgreSQL or Redis does not answer; CI has both."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from chat import texts
+
+pytestmark = pytest.mark.slow
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def redis_or_skip() -> None:
+    import redis
+
+    try:
+        redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"Redis injoignable sur {REDIS_URL} ({type(error).__name__}) : tests à deux répliques non lancés.")
+
+
+@pytest.fixture(scope="module")
+def replicas(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list]:
+    from rasa_servers import running_replicas
+
+    from bot.storage.testing import PostgresUnavailable, temporary_postgres_database
+
+    redis_or_skip()
+    prefix = f"cj62-test-{uuid.uuid4().hex[:8]}:"
+    try:
+        with temporary_postgres_database("cj62_replicas_app") as app, \
+                temporary_postgres_database("cj62_replicas_tracker") as tracker:
+            with running_replicas(model, tmp_path_factory.mktemp("replicas"), 2, DATABASE_URL=app,
+                                  TRACKER_DB_URL=tracker, REDIS_URL=REDIS_URL, CJ62_REDIS_PREFIX=prefix) as running:
+                yield running
+    except PostgresUnavailable as unavailable:
+        pytest.skip(str(unavailable))
+
+
+def tracker(servers, sender: str) -> dict:  # noqa: ANN001
+    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
+                            params={"token": servers.token}, timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def test_a_conversation_alternating_between_replicas_keeps_its_form(replicas) -> None:  # noqa: ANN001
+    a, b = replicas
+    sender = f"alterne-{uuid.uuid4().hex[:8]}"
+    assert "jeune" in texts(a.say(sender, "je cherche une aide"))
+    asked_age = texts(b.say(sender, '/inform{"role": "jeune"}'))
+    assert "âge" in asked_age, asked_age
+    asked_commune = texts(a.say(sender, "17"))
+    assert "commune" in asked_commune, asked_commune
+    next_question = texts(b.say(sender, "Lens"))
+    assert "?" in next_question and "Bonjour" not in next_question, next_question
+    state = tracker(a, sender)
+    assert state["slots"]["age"] == 17 and state["slots"]["commune"] == "Lens"
+    assert state["slots"]["territoire"] == "lens_lievin" and state["active_loop"]["name"] == "orientation_form"
+
+
+def test_a_burst_sent_to_both_replicas_is_handled_once_each_turn_whole(replicas) -> None:  # noqa: ANN001
+    a, b = replicas
+    sender = f"rafale-{uuid.uuid4().hex[:8]}"
+    a.say(sender, "bonjour")
+    burst = ["numéro du SLAI de Lens", "c'est quoi le FAJ Co ?", "merci", "quel montant pour le CLLAJ ?",
+             "numéro du SLAI d'Arras"]
+
+    def send(index: int) -> list[dict]:
+        server = (a, b)[index % 2]
+        return server.say(sender, burst[index], message_id=f"m{index}")
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(pool.map(send, range(5)))
+    assert all(answer for answer in answers)
+    retried = b.say(sender, burst[0], message_id="m0")  # a client's retry: the same answer, no new turn
+    assert retried == answers[0]
+
+    events = tracker(a, sender)["events"]
+    users = [e["text"] for e in events if e["event"] == "user"]
+    assert sorted(users) == sorted(["bonjour", *burst])  # each message exactly once
+    # Each turn is whole: a user message, its actions and replies, then listening, never another
+    # user message in between.
+    listening = True
+    for event in events:
+        if event["event"] == "user":
+            assert listening, "un message a commencé avant la fin du tour précédent"
+            listening = False
+        elif event["event"] == "action" and event["name"] == "action_listen":
+            listening = True
+    assert listening
