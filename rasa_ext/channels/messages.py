@@ -19,6 +19,7 @@ No answer here ever repeats the user's text, and nothing here logs it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -30,6 +31,7 @@ from typing import Any
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
 from bot.paths import ROOT
+from rasa_ext.stores.tracker import TrackerUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,11 @@ INVALID_METADATA = (
     f"Le champ « metadata » doit être un objet JSON de {_french_number(MAX_METADATA_LENGTH)} caractères au plus."
 )
 NO_SESSION = "Votre session n'est pas ouverte : rechargez la page pour reprendre la conversation."
+
+
+# What a turn may fail with: any error, a cancelled task, or the conversations database being
+# unavailable (`TrackerUnavailable`, a BaseException so that it passes Rasa's fail-safe store).
+TURN_FAILURES: tuple[type[BaseException], ...] = (Exception, asyncio.CancelledError, TrackerUnavailable)
 
 
 class Refused(Exception):
@@ -220,7 +227,7 @@ async def payloads_offered_to(agent: Any, sender_id: str) -> frozenset[str]:
         return frozenset()
     try:
         tracker = await store.retrieve(sender_id)
-    except Exception as error:  # any store failure falls back to "nothing offered"
+    except TURN_FAILURES as error:  # any store failure falls back to "nothing offered"
         logger.warning("Could not read the offered buttons: %s", describe_failure(error))
         return frozenset()
     return offered_payloads(tracker.events) if tracker is not None else frozenset()

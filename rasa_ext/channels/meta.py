@@ -66,6 +66,7 @@ from rasa_ext.channels.meta_events import (
 from rasa_ext.channels.meta_queue import DEFAULT_CONCURRENCY, DEFAULT_LEASE, DEFAULT_POLL, QueueWorker
 from rasa_ext.channels.meta_send import GraphClient, MetaConfig, MetaOutput, SendFailed, read_number
 from rasa_ext.channels.meta_store import MetaState, SharedStore, store_from_env, utc_now
+from rasa_ext.stores.tracker import TrackerUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +322,7 @@ class MetaInput(InputChannel):
         message = UserMessage(inbound.text, output, event.sender_id, input_channel=event.platform, metadata=metadata)
         try:
             await process_then_erase(message, on_new_message, self.agent)
-        except Exception as error:
+        except (Exception, TrackerUnavailable) as error:  # a cancelled worker is let through: the lease retries
             logger.error("Meta message failed: %s", messages.describe_failure(error))
             await output.send_response(event.sender_id, {"text": messages.APOLOGY})
 

@@ -22,7 +22,6 @@ Hooks for later work: `process` (around Rasa's handling: handoff pause, de-dupli
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -129,7 +128,7 @@ class RestInput(rest.RestInput):
             answers.append(self.answer(sender_id, messages.TRUNCATED_NOTICE))
         try:
             await self.process(self.user_message(inbound, collector, sender_id, metadata), on_new_message, agent)
-        except (Exception, asyncio.CancelledError) as error:
+        except messages.TURN_FAILURES as error:
             logger.error("REST message failed: %s", messages.describe_failure(error))
             collector.messages.append(self.answer(sender_id, messages.APOLOGY))
             raise TurnFailed(answers + collector.messages) from None

@@ -43,7 +43,6 @@ Hooks: `create_server` (e.g. a Redis client manager; sessions need no shared sta
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -354,7 +353,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         message = UserMessage(inbound.text, output, sender_id, input_channel=self.name(), metadata=metadata)
         try:
             await self.process(message, on_new_message)
-        except (Exception, asyncio.CancelledError) as error:
+        except messages.TURN_FAILURES as error:
             logger.error("socket.io message failed: %s", messages.describe_failure(error))
             await output.send_notice(sender_id, messages.APOLOGY)
 
@@ -367,7 +366,11 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         since = data.get("since") if isinstance(data, dict) else None
         if isinstance(since, bool) or not isinstance(since, int) or since < 0:
             return {"error": "invalid_request", "message": INVALID_MISSED}
-        sent = await self.bot_messages(sender_id)
+        try:
+            sent = await self.bot_messages(sender_id)
+        except messages.TURN_FAILURES as error:
+            logger.error("socket.io missed messages not read: %s", messages.describe_failure(error))
+            return {"error": "unavailable", "message": messages.APOLOGY}
         start = max(since, len(sent) - MAX_MISSED)
         return {
             "since": since,

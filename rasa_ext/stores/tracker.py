@@ -25,10 +25,12 @@ the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,25 @@ def describe_url(url: URL) -> str:
         return f"sqlite file {url.database}" if url.database not in (None, "", ":memory:") else "sqlite in memory"
     where = f"{url.host or 'localhost'}{f':{url.port}' if url.port else ''}/{url.database or ''}"
     return f"{url.get_backend_name()} at {where}"
+
+
+class TrackerUnavailable(BaseException):  # noqa: N818 — not an Exception on purpose
+    """The conversations database cannot be read or written now.
+
+    A `BaseException`, so that it passes through Rasa's `FailSafeTrackerStore` (which catches
+    `Exception` and would go on with a blank conversation: the form and the answers lost) up to
+    our input channels, which answer a short apology. Nothing of the turn is saved, so the
+    conversation continues intact once the database is back.
+    """
+
+
+@contextlib.contextmanager
+def unavailable_on_database_error(operation: str) -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as error:
+        logger.error("Tracker database unavailable during %s (%s).", operation, type(error).__name__)
+        raise TrackerUnavailable(operation) from None
 
 
 class TrackerStore(SQLTrackerStore):
@@ -124,6 +145,18 @@ class TrackerStore(SQLTrackerStore):
         return json.loads(stored)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        with unavailable_on_database_error("save"):
+            await self._save(tracker)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        with unavailable_on_database_error("retrieve"):
+            return await self._read(sender_id, fetch_events_from_all_sessions)
+
+    async def keys(self):  # type: ignore[no-untyped-def]
+        with unavailable_on_database_error("keys"):
+            return await super().keys()
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
@@ -138,7 +171,7 @@ class TrackerStore(SQLTrackerStore):
                 ))
             session.commit()
 
-    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+    async def _read(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         with self.session_scope() as session:
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
             events = [self._open(row.data) for row in rows]
@@ -188,7 +221,7 @@ class TrackerStore(SQLTrackerStore):
         if backend == "postgresql":
             kwargs["connect_args"] = {"options": f"-csearch_path={self.postgresql_schema()}",
                                       "connect_timeout": CONNECT_TIMEOUT}
-        return sa.create_engine(url, **kwargs)
+        return sa.create_engine(url, pool_pre_ping=True, **kwargs)  # connections cut meanwhile are replaced
 
     @staticmethod
     def postgresql_schema() -> str:

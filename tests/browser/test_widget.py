@@ -15,7 +15,6 @@ import http.server
 import json
 import mimetypes
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT, SOCKETIO_CLIENT, free_port
+from tcp_proxy import Proxy
 
 pytestmark = pytest.mark.slow
 
@@ -110,75 +110,6 @@ class Site:
         finally:
             server.shutdown()
             server.server_close()
-
-
-class Proxy:
-    """A TCP proxy to Rasa that a test can cut (every connection closed, new ones refused) and restore."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target = ("127.0.0.1", target_port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.refusing = False
-        self.lock = threading.Lock()
-        self.open: set[socket.socket] = set()
-        self.running = True
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if self.refusing:
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.open |= {client, upstream}
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for end in (source, sink):
-                self._close(end)
-
-    def _close(self, end: socket.socket) -> None:
-        with self.lock:
-            self.open.discard(end)
-        with contextlib.suppress(OSError):
-            end.shutdown(socket.SHUT_RDWR)
-        end.close()
-
-    def cut(self) -> None:
-        self.refusing = True
-        with self.lock:
-            ends = list(self.open)
-        for end in ends:
-            self._close(end)
-
-    def restore(self) -> None:
-        self.refusing = False
-
-    def close(self) -> None:
-        self.running = False
-        self.cut()
-        self.listener.close()
 
 
 @dataclass
