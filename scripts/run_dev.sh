@@ -19,7 +19,7 @@ echo "Entraînement du modèle si nécessaire…"
 
 .venv/bin/python -m bot db upgrade >> logs/actions.log 2>&1 \
   || { echo "La base de données ne se met pas à jour : voir logs/actions.log" >&2; exit 1; }
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >> logs/actions.log 2>&1 &
+.venv/bin/python -m rasa_ext.action_server --port "$ACTION_PORT" >> logs/actions.log 2>&1 &
 ACTIONS_PID=$!
 RASA_URL="http://127.0.0.1:${RASA_PORT}" .venv/bin/python -m bot backoffice >> logs/backoffice.log 2>&1 &
 BACKOFFICE_PID=$!

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CACHE = ROOT / ".cache" / "models"
 TEST_TODAY = "2026-11-29"
+ACTION_TOKEN = secrets.token_urlsafe(16)  # Rasa sends it to the action server (endpoints.yml)
 
 
 def fingerprint() -> str:
@@ -44,7 +45,7 @@ def fingerprint() -> str:
 def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"RASA_TELEMETRY_ENABLED": "false", "BOT_TODAY": TEST_TODAY, "PYTHONDONTWRITEBYTECODE": "1",
-                "TF_CPP_MIN_LOG_LEVEL": "3"})
+                "TF_CPP_MIN_LOG_LEVEL": "3", "ACTION_TOKEN": ACTION_TOKEN})
     env.update(extra)
     return env
 
@@ -130,7 +131,7 @@ def running_replicas(model: Path, workdir: Path, count: int, **env_extra: str) -
     processes: list[subprocess.Popen] = []
     try:
         processes.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            [sys.executable, "-m", "rasa_ext.action_server", "--port", str(action_port)],
             cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT, start_new_session=True,
         ))
         ports = [free_port() for _ in range(count)]

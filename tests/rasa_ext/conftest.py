@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ import pytest_asyncio
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa_servers import free_port
 from sanic import Sanic
 
 
@@ -49,12 +49,6 @@ class Server:
     app: Sanic
     agent: FakeAgent
     url: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def serve(channel: InputChannel) -> AsyncIterator[Server]:
