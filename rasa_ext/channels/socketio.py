@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -56,7 +57,7 @@ from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 try:
@@ -195,8 +196,19 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         return self.origin_allowed(origin)
 
     def create_server(self) -> AsyncServer:
-        """The socket.io server; engine.io checks the Origin and answers CORS for allowed ones only."""
-        return AsyncServer(async_mode="sanic", cors_allowed_origins=self.engineio_origin_check, cors_credentials=False)
+        """The socket.io server; engine.io checks the Origin and answers CORS for allowed ones only.
+
+        With `REDIS_URL`, python-socketio's Redis manager publishes every emit to all replicas, so
+        that a reply or an adviser's message reaches the browser whichever replica it is connected to.
+        """
+        url = (os.environ.get("REDIS_URL") or "").strip()
+        manager = None
+        if url:
+            prefix = (os.environ.get("CJ62_REDIS_PREFIX") or "cj62:").strip()
+            manager = AsyncRedisManager(url, channel=f"{prefix}socketio")
+            logger.info("socket.io: emits shared between replicas through Redis.")
+        return AsyncServer(async_mode="sanic", cors_allowed_origins=self.engineio_origin_check, cors_credentials=False,
+                           client_manager=manager)
 
     def get_output_channel(self) -> OutputChannel | None:
         """Our output (used by Rasa's HTTP API with `output_channel=socketio`, e.g. an adviser's message)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -614,3 +615,43 @@ async def test_the_websocket_transport_refuses_a_foreign_or_missing_origin(socke
             assert refusal.startswith("44") and json.loads(refusal[2:])["message"] == ORIGIN_REFUSED
     except websockets.exceptions.InvalidStatusCode as error:
         assert origin is not None and error.status_code == 400
+
+
+# --- across replicas ------------------------------------------------------------------------------
+
+
+@pytest_asyncio.fixture
+async def two_socketio_replicas(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple]:
+    """Two socket.io channels (two replicas) sharing the real Redis under a fresh prefix."""
+    import uuid
+
+    import redis.asyncio as aioredis
+    from channel_support import serve
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    probe = aioredis.from_url(url, socket_connect_timeout=2)
+    try:
+        await probe.ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"Redis injoignable sur {url} ({type(error).__name__}) : test entre répliques non lancé.")
+    finally:
+        await probe.close()
+    monkeypatch.setenv("REDIS_URL", url)
+    monkeypatch.setenv("CJ62_REDIS_PREFIX", f"cj62-test-{uuid.uuid4().hex[:8]}:")
+    credentials = {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered", "session_persistence": True}
+    async for a in serve(SocketIOInput.from_credentials(credentials)):
+        async for b in serve(SocketIOInput.from_credentials(credentials)):
+            yield a, b
+
+
+async def test_an_emit_from_one_replica_reaches_a_browser_connected_to_the_other(two_socketio_replicas) -> None:
+    a, b = two_socketio_replicas
+    browser = await Client().connect(a.url)
+    try:
+        await browser.start_session()
+        await asyncio.sleep(0.5)  # the Redis manager subscribes in the background
+        [channel_b] = b.app.ctx.input_channels
+        await channel_b.get_output_channel().send_response(browser.session_id, {"text": "Une conseillère vous répond."})
+        assert (await browser.next()) == {"text": "Une conseillère vous répond."}
+    finally:
+        await browser.close()

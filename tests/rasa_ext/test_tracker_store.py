@@ -79,10 +79,13 @@ def test_the_description_for_the_logs_never_holds_credentials() -> None:
     assert describe_url(sa.engine.make_url("sqlite:///var/t.db")) == "sqlite file var/t.db"
 
 
-def test_endpoints_yml_names_our_store_and_the_action_server() -> None:
+def test_endpoints_yml_names_our_stores_and_the_action_server_with_its_token(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("ACTION_TOKEN", "jeton-actions")
     endpoints = read_endpoints_from_path(ROOT / "endpoints.yml")
     assert endpoints.tracker_store.type == "rasa_ext.stores.tracker.TrackerStore"
+    assert endpoints.lock_store.type == "rasa_ext.stores.lock.LockStore"
     assert endpoints.action.url == "http://127.0.0.1:5055/webhook"
+    assert endpoints.action.headers == {"X-Action-Token": "jeton-actions"}
 
 
 # --- SQLite -------------------------------------------------------------------------------------------
@@ -100,7 +103,8 @@ async def test_sqlite_saves_and_retrieves_a_conversation_in_wal_mode(sqlite_url:
 
 
 @pytest.mark.asyncio
-async def test_rasa_builds_it_from_endpoints_yml_not_falling_back_to_memory(sqlite_url: str) -> None:
+async def test_rasa_builds_it_from_endpoints_yml_not_falling_back_to_memory(sqlite_url: str, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("ACTION_TOKEN", "jeton-actions")
     endpoints = read_endpoints_from_path(ROOT / "endpoints.yml")
     store = create_tracker_store(endpoints.tracker_store, DOMAIN)
     assert type(store) is TrackerStore
