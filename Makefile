@@ -6,7 +6,10 @@ PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run train validate test lint communes constraints bench
+REPLICAS ?= 2
+ACTION_SERVERS ?= 1
+
+.PHONY: help install run run-prod train validate test lint communes constraints bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +38,9 @@ install: $(VENV)/.installed node_modules/.installed $(CHROMIUM) ## Create .venv 
 
 run: install ## Install, train the model if needed, start the assistant (Rasa 127.0.0.1:5005, actions 5055)
 	scripts/run_dev.sh
+
+run-prod: install ## Production on this host: N Rasa replicas, M action servers, back office, PostgreSQL + Redis (scripts/run_prod.sh N M)
+	scripts/run_prod.sh $(REPLICAS) $(ACTION_SERVERS)
 
 train: install ## Train the model now (rasa train skips it when nothing changed)
 	$(VENV)/bin/rasa train --config config.yml --domain domain.yml --data data --out models
