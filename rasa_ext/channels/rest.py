@@ -12,6 +12,8 @@ buttons…}`), with our inbound rules (`messages.py`) and these differences:
   because of an error), and the log names the exception without its text;
 - the input channel is always "rest" (Rasa lets the body choose it), and `?stream=true` is not
   offered: one JSON list per request;
+- in production (`CJ62_ENV=production`) it is off (403), unless `REST_TOKEN` is set and sent in
+  `X-Rest-Token`;
 - an optional `message_id` (a client's id for this message): a retry with the same id, on any
   replica, gets the first answer without a second turn (`dedup.py`); HTTP 409 if the first is
   still running after 30 s.
@@ -22,8 +24,10 @@ Hooks for later work: `process` (around Rasa's handling: handoff pause, de-dupli
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -51,6 +55,8 @@ class TurnFailed(Exception):
         self.answers = answers
 
 
+REST_TOKEN_HEADER = "X-Rest-Token"
+REST_REFUSED = "Ce canal n'est pas ouvert au public : utilisez la fenêtre de discussion du site."
 IN_PROGRESS = "Ce message est encore en cours de traitement : réessayez dans un instant."
 
 
@@ -85,6 +91,9 @@ class RestInput(rest.RestInput):
         return webhook
 
     async def receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        refused = self.refuse_in_production(request)
+        if refused is not None:
+            return refused
         try:
             body = messages.parse_body(request.body)
             sender_id = messages.read_sender(body.get("sender"))
@@ -118,6 +127,20 @@ class RestInput(rest.RestInput):
             logger.info("REST retry refused: the first one is still running")
             return response.json({"status": "failure", "code": 409, "reason": "in_progress",
                                   "message": IN_PROGRESS}, status=409)
+
+    @staticmethod
+    def refuse_in_production(request: Request) -> HTTPResponse | None:
+        """In production the REST channel is off, unless `REST_TOKEN` is set and sent as `X-Rest-Token`
+        (a server of the Département calling us): otherwise anyone could write as any `sender`."""
+        if (os.environ.get("CJ62_ENV") or "dev").strip() != "production":
+            return None
+        token = (os.environ.get("REST_TOKEN") or "").strip()
+        given = request.headers.get(REST_TOKEN_HEADER) or ""
+        if token and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode()):
+            return None
+        logger.info("REST request refused in production (token missing or invalid).")
+        return response.json({"status": "failure", "code": 403, "reason": "forbidden", "message": REST_REFUSED},
+                             status=403)
 
     async def turn(self, inbound: Inbound, sender_id: str, metadata: dict[str, Any] | None,
                    on_new_message: OnNewMessage, agent: Any) -> list[dict[str, Any]]:

@@ -168,3 +168,18 @@ async def test_the_server_still_answers_after_bad_requests(rest_server) -> None:
         await post(rest_server, raw=raw)
     status, answers = await post(rest_server, {"sender": "s1", "message": "bonjour"})
     assert status == 200 and texts(answers) == [rest_server.agent.answer]
+
+
+async def test_in_production_the_channel_is_closed_without_its_token(rest_server, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("CJ62_ENV", "production")
+    monkeypatch.delenv("REST_TOKEN", raising=False)
+    body = {"sender": "quelqu-un-d-autre", "message": "bonjour"}
+    status, answer = await post(rest_server, body)
+    assert status == 403 and answer["reason"] == "forbidden"
+    monkeypatch.setenv("REST_TOKEN", "jeton-rest")
+    assert (await post(rest_server, body))[0] == 403
+    async with aiohttp.ClientSession() as session:
+        async with session.post(rest_server.url + WEBHOOK, data=json.dumps(body).encode(),
+                                headers={"Content-Type": "application/json", "X-Rest-Token": "jeton-rest"}) as reply:
+            assert reply.status == 200
+    assert [m.sender_id for m in rest_server.agent.received] == ["quelqu-un-d-autre"]
