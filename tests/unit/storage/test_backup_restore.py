@@ -18,8 +18,12 @@ NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.timezone.utc)
 
 
 def test_a_backup_restored_into_an_empty_database_gives_back_the_sheets(tmp_path: Path, key: str) -> None:
+    import shutil
+
     from backoffice_support import values
 
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump / pg_restore absents (paquet postgresql-client) : sauvegarde non testée.")
     dump = tmp_path / "sauvegardes" / "app.dump"
     try:
         with temporary_postgres_database("cj62_backup") as source, temporary_postgres_database("cj62_restore") as target:
