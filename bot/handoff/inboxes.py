@@ -6,15 +6,13 @@ address (the SLAI). A service address, never a person's: it is not encrypted.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import sessionmaker
 
 from bot.handoff.models import InboxSettingRecord, RequestKind
-from bot.storage.engine import read_session, session_factory, write_session
+from bot.storage.engine import read_session, write_session
+from bot.storage.repository import Repository
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
@@ -27,17 +25,8 @@ def valid_email(value: str) -> bool:
     return bool(_EMAIL.match(value)) and len(value) <= 254
 
 
-class InboxSettings:
-    def __init__(self, sessions: sessionmaker | None = None,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> None:
-        self._sessions = sessions
-        self._clock = clock
-
-    @property
-    def sessions(self) -> sessionmaker:
-        if self._sessions is None:
-            self._sessions = session_factory()
-        return self._sessions
+class InboxSettings(Repository):
+    """The e-mail address of each territory's inbox, per kind of request (set by an admin)."""
 
     def address(self, territory: str, kind: RequestKind | str) -> str | None:
         with read_session(self.sessions) as session:

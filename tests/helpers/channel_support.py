@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -45,17 +46,17 @@ class FakeAgent:
 @dataclass
 class Server:
     app: Sanic
-    agent: FakeAgent
+    agent: Any  # FakeAgent unless the test brings its own
     url: str
 
 
-async def serve(channel: InputChannel) -> AsyncIterator[Server]:
+async def serve(channel: InputChannel, agent: Any = None) -> AsyncIterator[Server]:
     """Mount `channel` as Rasa does (`register`, under /webhooks/) and serve it on a free port."""
     # Sanic's test mode: without it, a second app started in the process fails while Sanic
     # rewrites ("touches up") its protocol methods a second time.
     Sanic.test_mode = True
     app = Sanic(f"test_{uuid.uuid4().hex}", configure_logging=False)
-    agent = FakeAgent()
+    agent = agent if agent is not None else FakeAgent()
     app.ctx.agent = agent
     register([channel], app, route="/webhooks/")
     port = free_port()

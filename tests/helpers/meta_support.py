@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,7 +16,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from rasa.core.channels.channel import UserMessage, register
+from channel_support import serve
+from rasa.core.channels.channel import UserMessage
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
@@ -273,12 +273,6 @@ def config_for(graph: FakeGraph) -> MetaConfig:
     return MetaConfig(PAGE_TOKEN, APP_SECRET, VERIFY_TOKEN, graph.url)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class MetaServer:
     app: Sanic
@@ -307,21 +301,5 @@ class MetaServer:
 @asynccontextmanager
 async def serve_meta(channel: MetaInput, agent: MetaAgent | None = None) -> AsyncIterator[MetaServer]:
     """Mount `channel` as Rasa does (`register`, under /webhooks/) on a free port, with `agent`."""
-    Sanic.test_mode = True
-    app = Sanic(f"test_meta_{uuid.uuid4().hex}", configure_logging=False)
-    agent = agent or MetaAgent()
-    app.ctx.agent = agent
-    register([channel], app, route="/webhooks/")
-    port = _free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield MetaServer(app, channel, agent, f"http://127.0.0.1:{port}")
-    finally:
-        await server.before_stop()
-        closing = server.close()
-        if closing is not None:
-            await asyncio.wait_for(closing, timeout=10)
-        await server.after_stop()
+    async for server in serve(channel, agent or MetaAgent()):
+        yield MetaServer(server.app, channel, server.agent, server.url)
