@@ -8,6 +8,7 @@ CI: `make bench`. Targets (issue 3): p50 ≤ 60 ms, p95 ≤ 150 ms, turn/parse r
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -37,7 +38,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     model = trained_model()
-    with tempfile.TemporaryDirectory() as tmp, running_servers(model, Path(tmp)) as servers:
+    from bot.crypto import generate_key
+
+    key = os.environ.get("CJ62_FERNET_KEY") or generate_key()  # a throw-away key for the bench's own databases
+    with tempfile.TemporaryDirectory() as tmp, running_servers(model, Path(tmp), CJ62_FERNET_KEY=key) as servers:
         session = requests.Session()
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         for text in MESSAGES:  # warm-up (session start, caches)

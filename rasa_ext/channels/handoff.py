@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.handoff.delivery import ACTION_RESUME
 from bot.handoff.dialogue import is_resume_phrase
@@ -49,8 +50,19 @@ def _record(sender_id: str, text: str) -> None:
 
 
 async def handled_during_handoff(message: UserMessage, agent: Any) -> bool:
-    """True when the message was handled here (the person took the conversation back)."""
-    if agent is None or not isinstance(message.text, str) or not await _is_paused(agent, message.sender_id):
+    """True when the message was handled here (the person took the conversation back).
+
+    One indexed query of the application database first: the conversation (which may be long to
+    read and decrypt) is read only when an adviser has it.
+    """
+    if agent is None or not isinstance(message.text, str):
+        return False
+    try:
+        active = await asyncio.to_thread(ContactRequestRepository().active_request_for, message.sender_id)
+    except SQLAlchemyError as error:  # the assistant answers rather than staying silent
+        logger.error("Handoff state unreadable (%s): the message goes to the assistant.", type(error).__name__)
+        return False
+    if active is None or not await _is_paused(agent, message.sender_id):
         return False
     try:
         if is_resume_phrase(message.text):

@@ -30,6 +30,23 @@ async def socketio_server() -> AsyncIterator[Server]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def migrated_application_database(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from bot import storage
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'app.db'}"
+    storage.migrate(url)
+    yield url
+    storage.dispose_engine(url)
+
+
+@pytest.fixture(autouse=True)
+def application_database(migrated_application_database: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated application database for the channels (they look up contact requests), never var/."""
+    monkeypatch.setenv("DATABASE_URL", migrated_application_database)
+    return migrated_application_database
+
+
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
