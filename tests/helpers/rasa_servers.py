@@ -9,6 +9,7 @@ SQLite tracker database.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import secrets
@@ -55,18 +56,21 @@ def trained_model() -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     name = f"cj62-{fingerprint()}"
     model = CACHE / f"{name}.tar.gz"
-    if model.exists():
+    # One training per fingerprint even when several test processes ask at once (they wait).
+    with (CACHE / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if model.exists():
+            return model
+        log = CACHE / f"{name}.log"
+        with log.open("w") as handle:
+            done = subprocess.run(
+                [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+                 "--out", str(CACHE), "--fixed-model-name", name],
+                cwd=ROOT, env=base_env(), stdout=handle, stderr=subprocess.STDOUT, timeout=30 * 60,
+            )
+        if done.returncode != 0 or not model.exists():
+            raise RuntimeError(f"rasa train a échoué (code {done.returncode}) : voir {log}")
         return model
-    log = CACHE / f"{name}.log"
-    with log.open("w") as handle:
-        done = subprocess.run(
-            [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-             "--out", str(CACHE), "--fixed-model-name", name],
-            cwd=ROOT, env=base_env(), stdout=handle, stderr=subprocess.STDOUT, timeout=30 * 60,
-        )
-    if done.returncode != 0 or not model.exists():
-        raise RuntimeError(f"rasa train a échoué (code {done.returncode}) : voir {log}")
-    return model
 
 
 def free_port() -> int:
