@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 REPLICAS ?= 2
 ACTION_SERVERS ?= 1
 
-.PHONY: help install run run-prod train validate test lint communes constraints bench
+.PHONY: help install run run-prod train validate test lint communes constraints bench tools audit
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,11 +30,28 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -q
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
+# nginx -t checks deploy/nginx/ (tests/deploy/); the package's service is not needed.
+NGINX := /usr/sbin/nginx
+
+$(NGINX):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx
+
+# Tools whose pins conflict with Rasa's (kubernetes-validate, pip-audit): a venv of their own, same Python.
+TOOLS := .venv-tools
+TOOLS_PACKAGES := kubernetes-validate==1.37.0 pip-audit==2.10.1
+
+$(TOOLS)/.installed: Makefile
+	@test -x $(TOOLS)/bin/python || $$(scripts/find_python.sh) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q --upgrade 'pip>=23'
+	$(TOOLS)/bin/python -m pip install -q $(TOOLS_PACKAGES)
+	@touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed $(CHROMIUM) ## Create .venv and node_modules from the pinned sets, and Debian's Chromium for the browser tests
+install: $(VENV)/.installed node_modules/.installed $(CHROMIUM) $(NGINX) $(TOOLS)/.installed ## Create .venv and node_modules from the pinned sets, .venv-tools, and Debian's Chromium and nginx for the tests
 
 run: install ## Install, train the model if needed, start the assistant (Rasa 127.0.0.1:5005, actions 5055)
 	scripts/run_dev.sh
@@ -61,6 +78,11 @@ communes: node_modules/.installed $(VENV)/.installed ## Rebuild knowledge/commun
 bench: install ## Benchmarks (print numbers; never run in CI)
 	$(PY) scripts/bench_orient.py
 	$(PY) scripts/bench_rest.py
+
+tools: $(TOOLS)/.installed ## Create .venv-tools: kubernetes-validate and pip-audit, apart from Rasa's pins
+
+audit: $(TOOLS)/.installed ## pip-audit on constraints.txt against audit-allowlist.txt (exit 1: new advisory; 3: audit not done)
+	$(TOOLS)/bin/python scripts/audit.py
 
 constraints: ## Re-freeze constraints.txt from the current .venv
 	{ echo '# Verified set for Python 3.10 (pip check clean). Regenerate with `make constraints` after changing requirements.txt.'; \
