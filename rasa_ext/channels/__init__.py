@@ -2,6 +2,14 @@
 
 - `rasa_ext.channels.rest.RestInput` (URL `/webhooks/rest/webhook`)
 - `rasa_ext.channels.socketio.SocketIOInput` (the widget, `/socket.io`)
+- `rasa_ext.channels.meta.MetaInput` (Messenger and Instagram, `/webhooks/meta/webhook`)
+- `rasa_ext.channels.health.HealthInput` (probes, `/webhooks/health/`)
 
-Both apply the same inbound-message rules, in `rasa_ext.channels.messages`.
+The conversation channels apply the same inbound-message rules, in `rasa_ext.channels.messages`.
 """
+
+from rasa_ext import action_results
+
+# Every Rasa server loads this package (credentials.yml): its remote actions validate the action
+# server's answers with validators built once (rasa_ext/action_results.py).
+action_results.install()
