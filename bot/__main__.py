@@ -3,7 +3,8 @@
 - `orient`: reads one JSON profile on stdin, writes the orientation as JSON on stdout;
 - `db upgrade`: migrates the application database (`DATABASE_URL`) to the newest revision;
   `db rechiffre`: re-encrypts it with the first key of `CJ62_FERNET_KEY` (key rotation);
-- `purge [--dry-run]`: applies the retention rules (`bot.privacy`), prints the counts;
+- `purge [--dry-run] [--keep-days N] [--keep-events N]`: applies the retention rules (`bot.privacy`),
+  then trims the old sessions of long conversations (`bot.storage.purge`), prints the counts;
 - `personne export --phone … | --reference …`: one person's sheets as JSON on stdout;
 - `personne efface --phone … | --reference …`: erases them (no question asked), prints the counts;
 - `users create|list|disable|enable|password|reset-totp`: back-office accounts (`bot.backoffice`);
@@ -133,9 +134,12 @@ def _db(args: argparse.Namespace) -> int:
 
 def _purge(args: argparse.Namespace) -> int:
     from bot.privacy import purge
+    from bot.storage.purge import trim_conversations
 
     _require_head()
-    counts = purge(_now(), args.fiches_mois, args.conversations_mois, dry_run=args.dry_run)
+    now = _now()
+    counts = purge(now, args.fiches_mois, args.conversations_mois, dry_run=args.dry_run)
+    counts.update(trim_conversations(now, args.keep_days, args.keep_events, dry_run=args.dry_run))
     if args.dry_run:
         print("simulation : rien n'a été supprimé")
     _print_counts(counts)
@@ -283,6 +287,11 @@ def _parser() -> _Parser:
                        help="conservation des fiches après leur dernier changement de statut (mois)")
     purge.add_argument("--conversations-mois", type=int, default=None, metavar="N",
                        help="conservation des conversations après leur dernier message (mois)")
+    purge.add_argument("--keep-days", type=int, default=None, metavar="N",
+                       help="allège les longues conversations : seuls leurs événements de plus de N jours "
+                            "sont retirés, session par session, jamais la dernière (défaut : 30)")
+    purge.add_argument("--keep-events", type=int, default=None, metavar="N",
+                       help="garde au moins les N derniers événements de chaque conversation (défaut : 200)")
 
     person = commands.add_parser("personne", help="droits d'une personne : copie ou effacement de ses données",
                                  description="Demandes reçues par courrier : retrouver une personne par téléphone "
@@ -343,6 +352,13 @@ def main(argv: list[str] | None = None) -> int:
         args.fiches_mois = SHEET_RETENTION_MONTHS if args.fiches_mois is None else args.fiches_mois
         if args.conversations_mois is None:
             args.conversations_mois = CONVERSATION_RETENTION_MONTHS
+        from bot.storage.purge import DEFAULT_KEEP_DAYS, DEFAULT_KEEP_EVENTS
+
+        for name, default in (("keep_days", DEFAULT_KEEP_DAYS), ("keep_events", DEFAULT_KEEP_EVENTS)):
+            value = getattr(args, name)
+            if value is not None and value < 0:
+                return _fail(f"--{name.replace('_', '-')} attend un nombre positif ou nul")
+            setattr(args, name, default if value is None else value)
     if args.command == "backoffice":
         return _backoffice(args)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -16,6 +16,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.privacy import erase_sender
+from rasa_ext.channels.action_failures import failing_loudly
 from rasa_ext.channels.handoff import handled_during_handoff
 
 logger = logging.getLogger(__name__)
@@ -51,11 +52,12 @@ async def process_then_erase(message: UserMessage, on_new_message: Callable[[Use
 
     With Rasa's `agent`, a conversation an adviser has is handled first (rasa_ext/channels/handoff.py).
     """
-    if await handled_during_handoff(message, agent):
-        return
-    watcher = WatchingOutput(message.output_channel)
-    message.output_channel = watcher
-    await on_new_message(message)
+    with failing_loudly():  # the action server down: an apology, not silence (action_failures.py)
+        if await handled_during_handoff(message, agent):
+            return
+        watcher = WatchingOutput(message.output_channel)
+        message.output_channel = watcher
+        await on_new_message(message)
     if watcher.erase_requested:
         counts = await asyncio.to_thread(erase_sender, message.sender_id)
         logger.info("Erasure done on request: %s rows", sum(counts.values()))

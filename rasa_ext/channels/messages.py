@@ -31,6 +31,7 @@ from typing import Any
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
 from bot.paths import ROOT
+from rasa_ext.channels.action_failures import ActionServerUnavailable
 from rasa_ext.stores.tracker import TrackerUnavailable
 
 logger = logging.getLogger(__name__)
@@ -70,9 +71,12 @@ INVALID_METADATA = (
 NO_SESSION = "Votre session n'est pas ouverte : rechargez la page pour reprendre la conversation."
 
 
-# What a turn may fail with: any error, a cancelled task, or the conversations database being
-# unavailable (`TrackerUnavailable`, a BaseException so that it passes Rasa's fail-safe store).
-TURN_FAILURES: tuple[type[BaseException], ...] = (Exception, asyncio.CancelledError, TrackerUnavailable)
+# What a turn may fail with: any error, a cancelled task, the conversations database being
+# unavailable (`TrackerUnavailable`, a BaseException so that it passes Rasa's fail-safe store), or
+# the action server (`ActionServerUnavailable`, likewise past Rasa's own `except Exception`).
+TURN_FAILURES: tuple[type[BaseException], ...] = (
+    Exception, asyncio.CancelledError, TrackerUnavailable, ActionServerUnavailable,
+)
 
 
 class Refused(Exception):

@@ -52,6 +52,7 @@ from sanic.response import HTTPResponse
 
 from bot.meta_inbox import MetaInbox, QueuedEvent
 from rasa_ext.channels import messages
+from rasa_ext.channels.action_failures import ActionServerUnavailable
 from rasa_ext.channels.erasure import process_then_erase
 from rasa_ext.channels.messages import Inbound, Refused
 from rasa_ext.channels.meta_events import (
@@ -322,7 +323,7 @@ class MetaInput(InputChannel):
         message = UserMessage(inbound.text, output, event.sender_id, input_channel=event.platform, metadata=metadata)
         try:
             await process_then_erase(message, on_new_message, self.agent)
-        except (Exception, TrackerUnavailable) as error:  # a cancelled worker is let through: the lease retries
+        except (Exception, TrackerUnavailable, ActionServerUnavailable) as error:  # a cancelled worker is let through
             logger.error("Meta message failed: %s", messages.describe_failure(error))
             await output.send_response(event.sender_id, {"text": messages.APOLOGY})
 

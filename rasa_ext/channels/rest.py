@@ -16,7 +16,10 @@ buttons…}`), with our inbound rules (`messages.py`) and these differences:
   `X-Rest-Token`;
 - an optional `message_id` (a client's id for this message): a retry with the same id, on any
   replica, gets the first answer without a second turn (`dedup.py`); HTTP 409 if the first is
-  still running after 30 s.
+  still running after 30 s. It is also the id of Rasa's user event, so that a retry of a turn
+  whose replica died after saving it is answered from the conversation (`saved_answers`);
+- the action server down during the turn: `APOLOGY`, and nothing of the turn is kept
+  (`action_failures.py`).
 
 Hooks for later work: `process` (around Rasa's handling: handoff pause, de-duplication),
 `prepare_text` (the text rules), `user_message` (building the `UserMessage`).
@@ -33,14 +36,16 @@ from typing import Any
 
 from rasa.core.channels import rest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_ext.channels import messages
 from rasa_ext.channels.dedup import INVALID_MESSAGE_ID, Busy, MessageIds, is_valid_message_id
-from rasa_ext.channels.erasure import process_then_erase
+from rasa_ext.channels.erasure import is_marker, process_then_erase
 from rasa_ext.channels.messages import Inbound, Refused
+from rasa_ext.stores.tracker import TrackerUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +62,8 @@ class TurnFailed(Exception):
 
 REST_TOKEN_HEADER = "X-Rest-Token"
 REST_REFUSED = "Ce canal n'est pas ouvert au public : utilisez la fenêtre de discussion du site."
+SENT_KEYS = ("text", "image", "buttons", "attachment", "custom", "quick_replies", "elements")
+"""What `CollectingOutputChannel` puts in an answer, besides `recipient_id`."""
 IN_PROGRESS = "Ce message est encore en cours de traitement : réessayez dans un instant."
 
 
@@ -115,12 +122,16 @@ class RestInput(rest.RestInput):
         agent = getattr(request.app.ctx, "agent", None)
 
         async def turn() -> list[dict[str, Any]]:
-            return await self.turn(inbound, sender_id, metadata, on_new_message, agent)
+            return await self.turn(inbound, sender_id, metadata, on_new_message, agent, message_id)
+
+        async def saved_or_turn() -> list[dict[str, Any]]:
+            saved = await self.saved_answers(agent, sender_id, message_id)
+            return saved if saved is not None else await turn()
 
         try:
             if message_id is None:
                 return response.json(await turn())
-            return response.json(await self.message_ids.once(sender_id, message_id, turn))
+            return response.json(await self.message_ids.once(sender_id, message_id, turn, saved_or_turn))
         except TurnFailed as failed:  # not kept: a retry processes the message again
             return response.json(failed.answers)
         except Busy:
@@ -143,19 +154,51 @@ class RestInput(rest.RestInput):
                              status=403)
 
     async def turn(self, inbound: Inbound, sender_id: str, metadata: dict[str, Any] | None,
-                   on_new_message: OnNewMessage, agent: Any) -> list[dict[str, Any]]:
-        """One turn of the conversation: Rasa's answers; `TurnFailed` with our apology if it failed."""
+                   on_new_message: OnNewMessage, agent: Any, message_id: str | None = None) -> list[dict[str, Any]]:
+        """One turn of the conversation: Rasa's answers; `TurnFailed` with our apology if it failed.
+
+        A client's `message_id` becomes the id of Rasa's user event (`saved_answers` finds it)."""
         collector = CollectingOutputChannel()
         answers: list[dict[str, Any]] = []
         if inbound.truncated:
             answers.append(self.answer(sender_id, messages.TRUNCATED_NOTICE))
+        message = self.user_message(inbound, collector, sender_id, metadata)
+        if message_id is not None:
+            message.message_id = message_id
         try:
-            await self.process(self.user_message(inbound, collector, sender_id, metadata), on_new_message, agent)
+            await self.process(message, on_new_message, agent)
         except messages.TURN_FAILURES as error:
             logger.error("REST message failed: %s", messages.describe_failure(error))
             collector.messages.append(self.answer(sender_id, messages.APOLOGY))
             raise TurnFailed(answers + collector.messages) from None
         return answers + collector.messages
+
+    @staticmethod
+    async def saved_answers(agent: Any, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
+        """The answers of a turn already saved for this `message_id` (its replica died before keeping
+        them, `dedup.py`), read back from the conversation; None if the turn is not there."""
+        store = getattr(agent, "tracker_store", None)
+        try:
+            tracker = await store.retrieve(sender_id) if store is not None else None
+        except (Exception, TrackerUnavailable) as error:  # the turn will meet the same failure and apologise
+            logger.warning("REST retry: the conversation could not be read: %s", messages.describe_failure(error))
+            return None
+        if tracker is None:
+            return None
+        found: list[dict[str, Any]] | None = None
+        for event in tracker.events:
+            if isinstance(event, UserUttered):
+                if found is not None:
+                    break
+                if event.message_id == message_id:
+                    found = []
+            elif isinstance(event, BotUttered) and found is not None:
+                sent = {key: value for key, value in event.message().items() if value and key in SENT_KEYS}
+                if not is_marker(sent):
+                    found.append({"recipient_id": sender_id, **sent})
+        if found is not None:
+            logger.info("REST retry answered from the saved turn.")
+        return found
 
     async def prepare_text(self, value: object, sender_id: str, request: Request) -> Inbound:
         """The text rules; the buttons offered are read through the agent on the Sanic app."""

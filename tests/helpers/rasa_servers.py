@@ -19,8 +19,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -85,23 +86,26 @@ class Servers:
     actions_url: str
     token: str
     workdir: Path
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. X-Rest-Token on the production path
 
     def webhook(self) -> str:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
     def say(self, sender: str, text: str, **extra) -> list[dict]:
-        response = requests.post(self.webhook(), json={"sender": sender, "message": text, **extra}, timeout=120)
+        response = requests.post(self.webhook(), json={"sender": sender, "message": text, **extra},
+                                 headers=self.headers, timeout=120)
         response.raise_for_status()
         return response.json()
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
+def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240,
+          headers: dict[str, str] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"le serveur s'est arrêté (code {process.returncode}) : voir {log}")
         with contextlib.suppress(requests.RequestException):
-            if requests.get(url, timeout=2).status_code == 200:
+            if requests.get(url, headers=headers, timeout=2).status_code == 200:
                 return
         time.sleep(0.5)
     raise RuntimeError(f"le serveur ne répond pas sur {url} : voir {log}")
@@ -117,6 +121,99 @@ def running_servers(model: Path, workdir: Path, **env_extra: str) -> Iterator[Se
 @contextlib.contextmanager
 def running_replicas(model: Path, workdir: Path, count: int, **env_extra: str) -> Iterator[list[Servers]]:
     """One action server and `count` Rasa servers on the same stores (as replicas), on free ports."""
+    with replica_cluster(model, workdir, count, **env_extra) as cluster:
+        yield cluster.servers
+
+
+PRODUCTION_ORIGIN = "https://www.pasdecalais.example"
+
+
+@dataclass
+class Cluster:
+    """What `replica_cluster` started: the servers, and the processes a test may kill or restart.
+
+    Process names: `actions`, then `rasa` (one replica) or `rasa0`, `rasa1`… Logs: `<name>.log`
+    in `workdir` (a restarted process appends to its log).
+    """
+
+    servers: list[Servers]
+    workdir: Path
+    env: dict[str, str]
+    production: bool
+    jwt_secret: str | None
+    commands: dict[str, list[str]]
+    processes: dict[str, subprocess.Popen]
+    logs: dict[str, IO[str]]
+
+    def api_auth(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(query parameters, headers) for Rasa's HTTP API: `?token=` in dev, a JWT in production."""
+        if self.jwt_secret is None:
+            return {"token": self.servers[0].token}, {}
+        import datetime as dt
+
+        import jwt
+
+        now = dt.datetime.now(dt.timezone.utc)
+        claims = {"user": {"username": "tests", "role": "admin"}, "iat": now, "exp": now + dt.timedelta(minutes=10)}
+        return {}, {"Authorization": f"Bearer {jwt.encode(claims, self.jwt_secret, algorithm='HS256')}"}
+
+    def tracker(self, sender: str, index: int = 0) -> dict:
+        params, headers = self.api_auth()
+        response = requests.get(f"{self.servers[index].rasa_url}/conversations/{sender}/tracker", params=params,
+                                headers=headers, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def _start(self, name: str) -> subprocess.Popen:
+        process = subprocess.Popen(self.commands[name], cwd=ROOT, env=self.env, stdout=self.logs[name],
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = process
+        return process
+
+    def _wait(self, name: str) -> None:
+        log = self.workdir / f"{name}.log"
+        if name == "actions":
+            _wait(f"{self.servers[0].actions_url}/health", self.processes[name], log)
+            return
+        params, headers = self.api_auth()
+        query = f"?token={params['token']}" if "token" in params else ""
+        server = self.servers[self.names.index(name)]
+        _wait(f"{server.rasa_url}/status{query}", self.processes[name], log, headers=headers)
+
+    @property
+    def names(self) -> list[str]:
+        """The Rasa process names, in the order of `servers`."""
+        return [name for name in self.commands if name != "actions"]
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Send `sig` (SIGKILL: no clean-up at all) to a process and its children, and reap it."""
+        process = self.processes[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        process.wait(timeout=30)
+
+    def stop(self, name: str) -> None:
+        try:
+            self.kill(name, signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            self.kill(name)
+
+    def restart(self, name: str) -> None:
+        """Start a stopped process again on the same port and wait until it answers."""
+        assert self.processes[name].poll() is not None, f"{name} tourne encore"
+        self._start(name)
+        self._wait(name)
+
+
+@contextlib.contextmanager
+def replica_cluster(model: Path, workdir: Path, count: int, *, production: bool = False,
+                    **env_extra: str) -> Iterator[Cluster]:
+    """One action server and `count` Rasa replicas on the same stores, on free ports (`Cluster`).
+
+    `production=True` starts them as scripts/run_prod.sh does: `CJ62_ENV=production` (no
+    `BOT_TODAY`), Rasa's API behind `--jwt-secret` only, `REST_TOKEN` set (sent by `Servers.say`
+    as `X-Rest-Token`), `ALLOWED_ORIGINS` = `PRODUCTION_ORIGIN` unless given.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     action_port = free_port()
     token = secrets.token_urlsafe(16)
@@ -127,35 +224,42 @@ def running_replicas(model: Path, workdir: Path, count: int, **env_extra: str) -
         encoding="utf-8",
     )
     stores = {"TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}", "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}"}
+    jwt_secret = None
+    headers: dict[str, str] = {}
+    if production:
+        jwt_secret = secrets.token_urlsafe(32)
+        rest_token = secrets.token_urlsafe(16)
+        headers = {"X-Rest-Token": rest_token}
+        stores.update(CJ62_ENV="production", RASA_JWT_SECRET=jwt_secret, REST_TOKEN=rest_token,
+                      ALLOWED_ORIGINS=PRODUCTION_ORIGIN)
     env = base_env(**{**stores, **env_extra})
+    if production:
+        env.pop("BOT_TODAY", None)
     subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
     names = ["actions"] + (["rasa"] if count == 1 else [f"rasa{i}" for i in range(count)])
-    logs = {name: (workdir / f"{name}.log").open("w") for name in names}
-    processes: list[subprocess.Popen] = []
-    try:
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "rasa_ext.action_server", "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT, start_new_session=True,
-        ))
-        ports = [free_port() for _ in range(count)]
-        for name, port in zip(names[1:], ports):
-            processes.append(subprocess.Popen(
-                [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
-                 "--credentials", "credentials.yml", "--endpoints", str(endpoints), "--enable-api",
-                 "--auth-token", token],
-                cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT, start_new_session=True,
-            ))
-        _wait(f"http://127.0.0.1:{action_port}/health", processes[0], workdir / "actions.log")
-        for name, port, process in zip(names[1:], ports, processes[1:]):
-            _wait(f"http://127.0.0.1:{port}/status?token={token}", process, workdir / f"{name}.log")
-        yield [Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{action_port}", token, workdir)
+    ports = [free_port() for _ in range(count)]
+    auth = ["--jwt-secret", jwt_secret] if jwt_secret else ["--auth-token", token]
+    commands = {"actions": [sys.executable, "-m", "rasa_ext.action_server", "--port", str(action_port)]}
+    for name, port in zip(names[1:], ports):
+        commands[name] = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1",
+                          "--port", str(port), "--credentials", "credentials.yml", "--endpoints", str(endpoints),
+                          "--enable-api", *auth]
+    servers = [Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{action_port}", token, workdir, dict(headers))
                for port in ports]
+    logs = {name: (workdir / f"{name}.log").open("a") for name in names}
+    cluster = Cluster(servers, workdir, env, production, jwt_secret, commands, {}, logs)
+    try:
+        for name in names:
+            cluster._start(name)
+        for name in names:
+            cluster._wait(name)
+        yield cluster
     finally:
-        for process in reversed(processes):
+        for process in reversed(list(cluster.processes.values())):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
+        for process in cluster.processes.values():
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -544,18 +544,19 @@ async def test_the_output_channel_reaches_the_sessions_room(socketio_server, cli
     assert (await client.next()) == {"text": "Une conseillère vous répond."}
 
 
-def test_credentials_yml_loads_our_three_channels() -> None:
+def test_credentials_yml_loads_our_channels() -> None:
     from rasa.core.run import create_http_input_channels  # slow import: only for this test
 
+    from rasa_ext.channels.health import HealthInput
     from rasa_ext.channels.meta import MetaInput
 
     channels = create_http_input_channels(None, str(ROOT / "credentials.yml"))
     by_type = {type(channel): channel for channel in channels}
-    assert set(by_type) == {RestInput, SocketIOInput, MetaInput}
+    assert set(by_type) == {RestInput, SocketIOInput, MetaInput, HealthInput}
     socket_channel = by_type[SocketIOInput]
     assert socket_channel.session_persistence is True
     assert (socket_channel.user_message_evt, socket_channel.bot_message_evt) == ("user_uttered", "bot_uttered")
-    assert {channel.name() for channel in channels} == {"rest", "socketio", "facebook"}
+    assert {channel.name() for channel in channels} == {"rest", "socketio", "facebook", "health"}
 
 
 class WebSocket:
