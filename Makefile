@@ -78,6 +78,7 @@ communes: node_modules/.installed $(VENV)/.installed ## Rebuild knowledge/commun
 bench: install ## Benchmarks (print numbers; never run in CI)
 	$(PY) scripts/bench_orient.py
 	$(PY) scripts/bench_rest.py
+	$(PY) scripts/bench_load.py
 
 tools: $(TOOLS)/.installed ## Create .venv-tools: kubernetes-validate and pip-audit, apart from Rasa's pins
 
