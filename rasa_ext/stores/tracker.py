@@ -18,6 +18,8 @@ the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has n
   (Rasa Open Source has no anonymisation of its own); `sender_id`, type, timestamp, intent and
   action names stay in clear for queries, erasure and retention. A row written before
   encryption (plain JSON) is still read.
+- A long session is read from a cut point (`session_cuts.py`): the slots and form as they were
+  there, then the last events; each turn then costs the same at 50 or 5 000 events.
 - Construction errors are raised as `TrackerStoreError`: Rasa's loader turns an `ImportError`
   or `AttributeError` (a missing database driver, say) into a silent fallback to the in-memory
   store, which would lose every conversation at the next restart.
@@ -26,6 +28,7 @@ the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has n
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -46,6 +49,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from bot.crypto import CryptoError, cipher
 from bot.paths import ROOT
+from rasa_ext.stores.session_cuts import STORED_EVENTS, SessionCuts
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +135,7 @@ class TrackerStore(SQLTrackerStore):
             self.cipher = cipher()
         except CryptoError as error:
             raise TrackerStoreError(str(error)) from None
+        self.cuts = SessionCuts()
         logger.info("Tracker store %s on %s, events encrypted at rest.", type(self).__name__, describe_url(url))
         RasaTrackerStore.__init__(self, domain, event_broker, **kwargs)
 
@@ -159,7 +164,7 @@ class TrackerStore(SQLTrackerStore):
     async def _save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
+            for event in self._unsaved_events(session, tracker):
                 data = event.as_dict()
                 session.add(self.SQLEvent(
                     sender_id=tracker.sender_id,
@@ -170,14 +175,42 @@ class TrackerStore(SQLTrackerStore):
                     data=self._seal(data),
                 ))
             session.commit()
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
 
     async def _read(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        if not self.domain:
+            return None
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
-            events = [self._open(row.data) for row in rows]
-        if self.domain and events:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        return None
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            if fetch_events_from_all_sessions:
+                events = [self._open(row.data) for row in query.all()]
+                return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots) if events else None
+            return self._read_session(session, query, sender_id)
+
+    def _read_session(self, session: Any, query: Any, sender_id: str) -> DialogueStateTracker | None:
+        """The current session, from its cut point when this process knows one (see `SessionCuts`)."""
+        cut = self.cuts.get(sender_id)
+        rows = query.filter(self.SQLEvent.id >= cut.event_id).all() if cut else []
+        if cut and rows and rows[0].id == cut.event_id:
+            prefix = cut.events()
+        else:  # no cut known, or its event is gone (erased, purged, a new session): read it all
+            self.cuts.forget(sender_id)
+            rows, prefix = query.all(), []
+        if not rows:
+            return None
+        events = prefix + [self._open(row.data) for row in rows]
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        self.cuts.advance(tracker, len(prefix), [row.id for row in rows], self.domain.slots)
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
+
+    def _unsaved_events(self, session: Any, tracker: DialogueStateTracker) -> list[Any]:
+        """The events of `tracker` not in the database yet: those after what `_read` loaded (a tracker
+        read from a cut point holds fewer events than the database), else Rasa's count."""
+        stored = getattr(tracker, STORED_EVENTS, None)
+        if stored is None:
+            return list(self._additional_events(session, tracker))
+        return list(itertools.islice(tracker.events, stored, None))
 
     # --- the engine ---------------------------------------------------------------------------
 
