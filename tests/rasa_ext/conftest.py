@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -47,21 +45,15 @@ def application_database(migrated_application_database: str, monkeypatch: pytest
     return migrated_application_database
 
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-
-
 @pytest_asyncio.fixture
 async def two_replicas(monkeypatch):
     """Two REST channels (two replicas) sharing the real Redis under a fresh key prefix."""
     import redis.asyncio as aioredis
+    from shared_stores import REDIS_URL, key_prefix, require_redis
 
+    require_redis("test entre répliques non lancé")
     client = aioredis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        await client.ping()
-    except Exception as error:  # noqa: BLE001
-        await client.close()
-        pytest.skip(f"Redis injoignable sur {REDIS_URL} ({type(error).__name__}) : test entre répliques non lancé.")
-    prefix = f"cj62-test-{uuid.uuid4().hex[:8]}:"
+    prefix = key_prefix()
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     monkeypatch.setenv("CJ62_REDIS_PREFIX", prefix)
     from rasa_ext.channels.rest import RestInput

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -624,21 +623,12 @@ async def test_the_websocket_transport_refuses_a_foreign_or_missing_origin(socke
 @pytest_asyncio.fixture
 async def two_socketio_replicas(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple]:
     """Two socket.io channels (two replicas) sharing the real Redis under a fresh prefix."""
-    import uuid
-
-    import redis.asyncio as aioredis
     from channel_support import serve
+    from shared_stores import REDIS_URL, key_prefix, require_redis
 
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    probe = aioredis.from_url(url, socket_connect_timeout=2)
-    try:
-        await probe.ping()
-    except Exception as error:  # noqa: BLE001
-        pytest.skip(f"Redis injoignable sur {url} ({type(error).__name__}) : test entre répliques non lancé.")
-    finally:
-        await probe.close()
-    monkeypatch.setenv("REDIS_URL", url)
-    monkeypatch.setenv("CJ62_REDIS_PREFIX", f"cj62-test-{uuid.uuid4().hex[:8]}:")
+    require_redis("test entre répliques non lancé")
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("CJ62_REDIS_PREFIX", key_prefix())
     credentials = {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered", "session_persistence": True}
     async for a in serve(SocketIOInput.from_credentials(credentials)):
         async for b in serve(SocketIOInput.from_credentials(credentials)):

@@ -5,30 +5,20 @@ retry on the other replica is processed then, not after 30 s. In memory and on t
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 
 import pytest
+from shared_stores import REDIS_URL, key_prefix, require_redis
 
 from rasa_ext.channels.dedup import MessageIds, _key
 
 LIFETIME = "0.3"  # seconds: short, so that the test is short
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(params=["memory", "redis"])
 async def ids(request: pytest.FixtureRequest) -> MessageIds:
-    env = {"CJ62_LOCK_LIFETIME": LIFETIME, "CJ62_REDIS_PREFIX": f"cj62-test-{uuid.uuid4().hex[:8]}:"}
+    env = {"CJ62_LOCK_LIFETIME": LIFETIME, "CJ62_REDIS_PREFIX": key_prefix()}
     if request.param == "redis":
-        import redis.asyncio as aioredis
-
-        client = aioredis.from_url(REDIS_URL, socket_connect_timeout=2)
-        try:
-            await client.ping()
-        except Exception as error:  # noqa: BLE001
-            pytest.skip(f"Redis injoignable sur {REDIS_URL} ({type(error).__name__}).")
-        finally:
-            await client.close()
+        require_redis("test de la réclamation partagée non lancé")
         env["REDIS_URL"] = REDIS_URL
     return MessageIds(env)
 

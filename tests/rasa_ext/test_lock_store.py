@@ -5,14 +5,12 @@ a live one is renewed; only its holder releases a lock; the in-memory default wi
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 
 import pytest
+from shared_stores import REDIS_URL, key_prefix, require_redis
 
 from rasa_ext.stores.lock import LockStore, LockTimeout, RedisTicketLock
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 LIFETIME = 0.3  # seconds: short, so that expiry happens within the test
 
 
@@ -20,13 +18,9 @@ LIFETIME = 0.3  # seconds: short, so that expiry happens within the test
 async def redis():
     import redis.asyncio as aioredis
 
+    require_redis("tests du verrou non lancés")
     client = aioredis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        await client.ping()
-    except Exception as error:  # noqa: BLE001
-        await client.close()
-        pytest.skip(f"Redis injoignable sur {REDIS_URL} ({type(error).__name__}) : tests du verrou non lancés.")
-    prefix = f"cj62-test-{uuid.uuid4().hex[:8]}:"
+    prefix = key_prefix()
     client.test_prefix = prefix
     yield client
     keys = [key async for key in client.scan_iter(match=prefix + "*")]

@@ -12,7 +12,6 @@ answer; CI has both. Where an existing test already proves a point, it is named 
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 import uuid
@@ -28,7 +27,6 @@ from rasa_ext.channels.messages import APOLOGY
 
 pytestmark = pytest.mark.slow
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 LOCK_LIFETIME = 10  # seconds (CJ62_LOCK_LIFETIME): a dead replica's lock and message claims lapse within it
 TIMEOUT = 240  # seconds: a bound on one request under load (2 shared cores), not a performance assertion
 ATTEMPTS = 4  # a client sends a message at most this many times (same message_id)
@@ -41,32 +39,15 @@ PLANTED_PHONE = "06 11 22 33 44"
 PLANTED_BIRTH = "03/04/2007"
 
 
-def redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001
-        pytest.skip(f"Redis injoignable sur {REDIS_URL} ({type(error).__name__}) : tests à deux répliques non lancés.")
-
-
 @pytest.fixture(scope="module")
 def cluster(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from rasa_servers import replica_cluster
+    from shared_stores import replica_stores
 
-    from bot.storage.testing import PostgresUnavailable, temporary_postgres_database
-
-    redis_or_skip()
-    prefix = f"cj62-test-{uuid.uuid4().hex[:8]}:"
-    try:
-        with temporary_postgres_database("cj62_prod_app") as app, \
-                temporary_postgres_database("cj62_prod_tracker") as tracker:
-            with replica_cluster(model, tmp_path_factory.mktemp("production"), 2, production=True,
-                                 DATABASE_URL=app, TRACKER_DB_URL=tracker, REDIS_URL=REDIS_URL,
-                                 CJ62_REDIS_PREFIX=prefix, CJ62_LOCK_LIFETIME=str(LOCK_LIFETIME)) as running:
-                yield running
-    except PostgresUnavailable as unavailable:
-        pytest.skip(str(unavailable))
+    with replica_stores("prod") as stores, \
+            replica_cluster(model, tmp_path_factory.mktemp("production"), 2, production=True,
+                            CJ62_LOCK_LIFETIME=str(LOCK_LIFETIME), **stores) as running:
+        yield running
 
 
 def post(server, sender: str, text: str, message_id: str | None = None, *,  # noqa: ANN001

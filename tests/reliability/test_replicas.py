@@ -5,7 +5,6 @@ Skipped with a message when PostgreSQL or Redis does not answer; CI has both."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,34 +16,15 @@ from chat import texts
 
 pytestmark = pytest.mark.slow
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-
-
-def redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001
-        pytest.skip(f"Redis injoignable sur {REDIS_URL} ({type(error).__name__}) : tests à deux répliques non lancés.")
-
 
 @pytest.fixture(scope="module")
 def replicas(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list]:
     from rasa_servers import running_replicas
+    from shared_stores import replica_stores
 
-    from bot.storage.testing import PostgresUnavailable, temporary_postgres_database
-
-    redis_or_skip()
-    prefix = f"cj62-test-{uuid.uuid4().hex[:8]}:"
-    try:
-        with temporary_postgres_database("cj62_replicas_app") as app, \
-                temporary_postgres_database("cj62_replicas_tracker") as tracker:
-            with running_replicas(model, tmp_path_factory.mktemp("replicas"), 2, DATABASE_URL=app,
-                                  TRACKER_DB_URL=tracker, REDIS_URL=REDIS_URL, CJ62_REDIS_PREFIX=prefix) as running:
-                yield running
-    except PostgresUnavailable as unavailable:
-        pytest.skip(str(unavailable))
+    with replica_stores("replicas") as stores, \
+            running_replicas(model, tmp_path_factory.mktemp("replicas"), 2, **stores) as running:
+        yield running
 
 
 def tracker(servers, sender: str) -> dict:  # noqa: ANN001
