@@ -2,7 +2,8 @@
 
 Runs, from the project root whatever the current directory,
 
-    rasa test nlu --cross-validation --folds 5 --config config.yml --nlu data/nlu --out reports/nlu
+    rasa test nlu --cross-validation --folds 5 --config <config.yml less its FallbackClassifier> \
+        --nlu data/nlu --out reports/nlu
 
 (Rasa writes intent_report.json, DIETClassifier_report.json, response_selection_report.json,
 the confusion matrices and the errors there), then prints the intent macro-F1, the entity F1 per
@@ -24,9 +25,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REPORTS = REPO_ROOT / "reports" / "nlu"
@@ -36,19 +40,36 @@ ENTITY_TARGET = 0.90
 AVERAGES = ("accuracy", "macro avg", "micro avg", "weighted avg")
 
 
+def evaluation_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The production config less its FallbackClassifier: the same scores, ten times sooner.
+
+    Rasa's evaluation undoes every fallback prediction (the intent ranked first is scored, not
+    `nlu_fallback`) with a deep copy of the parsed message, spaCy document included: a quarter
+    of a second per example, and the cross-validation parses each example five times (the test
+    fold and the four training folds). Without the FallbackClassifier the predictions are those
+    the undo would restore, so the reports do not change.
+    """
+    pipeline = [c for c in config["pipeline"] if c.get("name") != "FallbackClassifier"]
+    return {**config, "pipeline": pipeline}
+
+
 def run_cross_validation(folds: int) -> float:
     """Run Rasa's cross-validation into REPORTS; return the duration in seconds."""
     if REPORTS.exists():
         shutil.rmtree(REPORTS)
-    command = [
-        str(RASA), "test", "nlu", "--cross-validation", "--folds", str(folds),
-        "--config", "config.yml", "--nlu", "data/nlu", "--out", str(REPORTS.relative_to(REPO_ROOT)),
-    ]
-    environment = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    print("$ " + " ".join(command), flush=True)
-    started = time.monotonic()
-    subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True)
-    return time.monotonic() - started
+    production = yaml.safe_load((REPO_ROOT / "config.yml").read_text(encoding="utf-8"))
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", encoding="utf-8") as config:
+        yaml.safe_dump(evaluation_config(production), config, allow_unicode=True, sort_keys=False)
+        config.flush()
+        command = [
+            str(RASA), "test", "nlu", "--cross-validation", "--folds", str(folds),
+            "--config", config.name, "--nlu", "data/nlu", "--out", str(REPORTS.relative_to(REPO_ROOT)),
+        ]
+        environment = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+        print("$ " + " ".join(command), flush=True)
+        started = time.monotonic()
+        subprocess.run(command, cwd=REPO_ROOT, env=environment, check=True)
+        return time.monotonic() - started
 
 
 def _read(name: str) -> dict[str, Any]:
