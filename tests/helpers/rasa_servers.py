@@ -1,9 +1,9 @@
 """Train the model once per data fingerprint, and run Rasa + the action server for tests.
 
-The model is cached under `.cache/models/` by a fingerprint of config.yml, domain.yml and
-data/ (and the Rasa version), so that a run trains at most once. Servers listen on free
-ports (never the fixed ones of CONVENTIONS.md), with `BOT_TODAY` pinned and their own
-SQLite tracker database.
+The model is cached under `.cache/models/` by a fingerprint of config.yml, domain.yml, data/,
+our NLU components (rasa_ext/nlu/) and the Rasa version, so that a run trains at most once.
+Servers listen on free ports (never the fixed ones of CONVENTIONS.md), with `BOT_TODAY` pinned
+and their own SQLite tracker database.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def fingerprint() -> str:
     import rasa
 
     digest.update(rasa.__version__.encode())
-    files = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+    files = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml")),
+             *sorted((ROOT / "rasa_ext" / "nlu").rglob("*.py"))]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

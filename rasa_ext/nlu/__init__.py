@@ -1,0 +1,1 @@
+"""NLU components of our pipeline (config.yml), named there by module path."""
