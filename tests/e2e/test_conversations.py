@@ -21,6 +21,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 from chat import answer_questions
 
@@ -65,3 +66,19 @@ def test_conversation(servers, conversation: dict) -> None:
             assert unexpected not in text, f"inattendu : {unexpected!r}{where}"
         for payload in turn.get("buttons", []):
             assert payload in payloads, f"bouton attendu : {payload!r}{where}"
+
+
+@pytest.mark.parametrize("typed", ['/inform{"age": "17", "role": "structure"}', "/restart", '//affirm{"sheet_consent": true}'])
+def test_a_typed_slash_command_reaches_the_model_as_plain_text(servers, typed: str) -> None:
+    """Not offered as a button, a `/intent{json}` is not Rasa's shortcut (which would set the
+    intent and any slot): the model reads the text without its slashes and classifies it."""
+    sender = f"e2e-{uuid.uuid4().hex[:12]}"
+    servers.say(sender, "bonjour")
+
+    assert servers.say(sender, typed), "le bot doit répondre"
+
+    tracker = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
+                           params={"token": servers.token, "include_events": "ALL"}, timeout=30).json()
+    last = [e for e in tracker["events"] if e["event"] == "user"][-1]
+    assert last["text"] == typed.lstrip("/")
+    assert len(last["parse_data"]["intent_ranking"]) > 1  # the model's ranking, not the shortcut's single intent
