@@ -35,7 +35,7 @@ case "${1:-}" in
     # Rasa takes the JWT secret only as an argument; the HTTP API then requires a JWT in `Authorization`.
     exec rasa run --model models --interface 0.0.0.0 --port 5005 \
       --credentials credentials.yml --endpoints "$endpoints" --enable-api \
-      --jwt-secret "$RASA_JWT_SECRET" "${cors[@]}"
+      --jwt-secret="$RASA_JWT_SECRET" "${cors[@]}"
     ;;
   actions)
     require DATABASE_URL CJ62_FERNET_KEY ACTION_TOKEN

@@ -30,5 +30,5 @@ echo "Back-office et démonstration du widget : http://localhost:${BACKOFFICE_PO
 echo "Assistant : http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook (journal : logs/rasa.log)"
 .venv/bin/rasa run --model models --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml \
-  --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors "${ALLOWED_ORIGINS:-http://localhost:8080}" \
+  --enable-api --auth-token="$RASA_AUTH_TOKEN" --cors "${ALLOWED_ORIGINS:-http://localhost:8080}" \
   >> logs/rasa.log 2>&1

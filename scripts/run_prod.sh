@@ -42,7 +42,7 @@ for ((i = 0; i < REPLICAS; i++)); do
   # The HTTP API takes a JWT in the Authorization header only (no token in a query string).
   cors=(); [ -z "${ALLOWED_ORIGINS:-}" ] || cors=(--cors "$ALLOWED_ORIGINS")
   .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port $((5005 + i)) \
-    --credentials credentials.yml --endpoints "$endpoints" --enable-api --jwt-secret "$RASA_JWT_SECRET" \
+    --credentials credentials.yml --endpoints "$endpoints" --enable-api --jwt-secret="$RASA_JWT_SECRET" \
     "${cors[@]}" >> "logs/rasa-$i.log" 2>&1 &
   pids+=($!)
 done

@@ -260,7 +260,7 @@ def test_the_entrypoint_starts_rasa_with_a_jwt_its_action_service_and_each_origi
     assert done.returncode == 0, done.stderr
     command = done.stdout.splitlines()[0]
     assert "run --model models --interface 0.0.0.0 --port 5005" in command
-    assert "--enable-api --jwt-secret jwt-s3cret --cors https://a.exemple.fr https://b.exemple.fr" in command
+    assert "--enable-api --jwt-secret=jwt-s3cret --cors https://a.exemple.fr https://b.exemple.fr" in command
     assert 'url: "http://cj62-actions:5055/webhook"' in done.stdout  # the endpoints it was given
     without_origins = entrypoint(tmp_path, "rasa", **SECRETS)
     assert without_origins.returncode == 0 and "--cors" not in without_origins.stdout, without_origins.stderr

@@ -240,7 +240,8 @@ def replica_cluster(model: Path, workdir: Path, count: int, *, production: bool 
                    capture_output=True, timeout=120)
     names = ["actions"] + (["rasa"] if count == 1 else [f"rasa{i}" for i in range(count)])
     ports = [free_port() for _ in range(count)]
-    auth = ["--jwt-secret", jwt_secret] if jwt_secret else ["--auth-token", token]
+    # `--option=value`: a token_urlsafe secret may begin with "-", which argparse would take for an option.
+    auth = [f"--jwt-secret={jwt_secret}"] if jwt_secret else [f"--auth-token={token}"]
     commands = {"actions": [sys.executable, "-m", "rasa_ext.action_server", "--port", str(action_port)]}
     for name, port in zip(names[1:], ports):
         commands[name] = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1",
