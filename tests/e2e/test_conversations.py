@@ -21,7 +21,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import requests
 import yaml
 from chat import answer_questions
 
@@ -77,8 +76,6 @@ def test_a_typed_slash_command_reaches_the_model_as_plain_text(servers, typed: s
 
     assert servers.say(sender, typed), "le bot doit répondre"
 
-    tracker = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
-                           params={"token": servers.token, "include_events": "ALL"}, timeout=30).json()
-    last = [e for e in tracker["events"] if e["event"] == "user"][-1]
+    last = [e for e in servers.tracker(sender, include_events="ALL")["events"] if e["event"] == "user"][-1]
     assert last["text"] == typed.lstrip("/")
     assert len(last["parse_data"]["intent_ranking"]) > 1  # the model's ranking, not the shortcut's single intent

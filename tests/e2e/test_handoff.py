@@ -37,10 +37,7 @@ def execute(servers, sender: str, action: str) -> list[dict]:  # noqa: ANN001
 
 
 def paused(servers, sender: str) -> bool:  # noqa: ANN001
-    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
-                            params={"token": servers.token}, timeout=30)
-    response.raise_for_status()
-    return bool(response.json().get("paused"))
+    return bool(servers.tracker(sender).get("paused"))
 
 
 def ask_for_someone(servers, sender: str) -> str:  # noqa: ANN001

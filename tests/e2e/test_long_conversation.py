@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import requests
 
 from bot.knowledge import knowledge
 from rasa_ext.stores.session_cuts import TAIL_TURNS
@@ -30,7 +29,5 @@ def test_a_commune_given_fifty_turns_ago_still_gives_its_slai(servers) -> None: 
     replies = "\n".join(reply.get("text") or "" for reply in servers.say(sender, sent[-1]))
     assert knowledge().territories["lens_lievin"].slai.phone in replies, replies
 
-    tracker = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
-                           params={"token": servers.token}, timeout=60).json()
-    users = [event["text"] for event in tracker["events"] if event["event"] == "user"]
+    users = [event["text"] for event in servers.tracker(sender)["events"] if event["event"] == "user"]
     assert users == sent  # each message stored once, in order, none lost

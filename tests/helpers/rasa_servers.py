@@ -98,6 +98,14 @@ class Servers:
         response.raise_for_status()
         return response.json()
 
+    def tracker(self, sender: str, **params: str) -> dict:
+        """The conversation from Rasa's HTTP API (dev token); `params` adds query parameters, e.g.
+        `include_events="ALL"` for the events before a restart too."""
+        response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+                                params={"token": self.token, **params}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
 
 def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240,
           headers: dict[str, str] | None = None) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from chat import texts
 from sqlalchemy.engine import make_url
 from tcp_proxy import Proxy
@@ -56,8 +55,7 @@ def test_an_outage_gets_an_apology_and_the_conversation_resumes_intact(behind_a_
 
     after = texts(servers.say(sender, "Lens"))
     assert "?" in after and "Bonjour" not in after and "commune" not in after, after
-    state = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", params={"token": servers.token},
-                         timeout=60).json()
+    state = servers.tracker(sender)
     assert state["slots"]["age"] == 17 and state["slots"]["commune"] == "Lens"
     assert state["active_loop"]["name"] == "orientation_form"
     users = [e["text"] for e in state["events"] if e["event"] == "user"]

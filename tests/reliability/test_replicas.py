@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import requests
 from chat import texts
 
 pytestmark = pytest.mark.slow
@@ -27,13 +26,6 @@ def replicas(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield running
 
 
-def tracker(servers, sender: str) -> dict:  # noqa: ANN001
-    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
-                            params={"token": servers.token}, timeout=60)
-    response.raise_for_status()
-    return response.json()
-
-
 def test_a_conversation_alternating_between_replicas_keeps_its_form(replicas) -> None:  # noqa: ANN001
     a, b = replicas
     sender = f"alterne-{uuid.uuid4().hex[:8]}"
@@ -44,7 +36,7 @@ def test_a_conversation_alternating_between_replicas_keeps_its_form(replicas) ->
     assert "commune" in asked_commune, asked_commune
     next_question = texts(b.say(sender, "Lens"))
     assert "?" in next_question and "Bonjour" not in next_question, next_question
-    state = tracker(a, sender)
+    state = a.tracker(sender)
     assert state["slots"]["age"] == 17 and state["slots"]["commune"] == "Lens"
     assert state["slots"]["territoire"] == "lens_lievin" and state["active_loop"]["name"] == "orientation_form"
 
@@ -66,7 +58,7 @@ def test_a_burst_sent_to_both_replicas_is_handled_once_each_turn_whole(replicas)
     retried = b.say(sender, burst[0], message_id="m0")  # a client's retry: the same answer, no new turn
     assert retried == answers[0]
 
-    events = tracker(a, sender)["events"]
+    events = a.tracker(sender)["events"]
     users = [e["text"] for e in events if e["event"] == "user"]
     assert sorted(users) == sorted(["bonjour", *burst])  # each message exactly once
     # Each turn is whole: a user message, its actions and replies, then listening, never another
