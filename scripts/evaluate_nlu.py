@@ -41,7 +41,7 @@ AVERAGES = ("accuracy", "macro avg", "micro avg", "weighted avg")
 
 
 def evaluation_config(config: dict[str, Any]) -> dict[str, Any]:
-    """The production config less its FallbackClassifier: the same scores, ten times sooner.
+    """The production config less its FallbackClassifier: the same scores, 2.6 times sooner (measured).
 
     Rasa's evaluation undoes every fallback prediction (the intent ranked first is scored, not
     `nlu_fallback`) with a deep copy of the parsed message, spaCy document included: a quarter

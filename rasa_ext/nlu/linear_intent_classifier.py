@@ -1,4 +1,4 @@
-"""Intent classifier: a linear SVM over TF-IDF character and word n-grams plus the spaCy sentence vector.
+"""Intent classifier: a linear SVM over TF-IDF n-grams, word-vector means and two other-language clues.
 
 Why not DIET's intent head: on our ~3,600 examples DIET reaches 99 % training accuracy after ten
 epochs and generalises less well than a linear model. On the same held-out fifth of the data
