@@ -1,6 +1,6 @@
 """Engines and sessions of the application database, built lazily and cached per URL.
 
-- SQLite: the file's folder is created on first use; every connection runs in WAL mode with
+- SQLite: the file's folder is created on first use; every connection runs in WAL mode (`enable_wal`) with
   foreign keys on and a 30 s busy timeout; the driver's own transaction handling is replaced by
   explicit `BEGIN`, so that a write session can take the write lock first (`BEGIN IMMEDIATE`) and
   never fails half-way when another process writes (see `write_session`). The schema `cj62`
@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,12 +34,37 @@ _factories: dict[str, sessionmaker] = {}
 _lock = threading.Lock()
 
 
+def enable_wal(cursor: Any, *, wait: float = SQLITE_BUSY_TIMEOUT_MS / 1000,
+               sleep: Callable[[float], None] = time.sleep) -> None:
+    """Put the database in WAL mode, which SQLite then keeps in the file.
+
+    Switching needs an exclusive lock, and when other processes open the same new file at that
+    moment SQLite may answer "database is locked" at once, without its busy handler (it would
+    risk a deadlock): seen in CI with four replicas migrating together. So we retry for up to
+    `wait` seconds, and skip the switch when the file is already in WAL mode.
+    """
+    deadline = time.monotonic() + wait
+    delay = 0.01
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() + delay > deadline:
+                raise
+        sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _sqlite_begin)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        enable_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from bot import storage
 from bot.paths import ROOT
 from bot.prescription.models import REFERENCE_SEQUENCE
 from bot.storage.base import UtcDateTime
+from bot.storage.engine import enable_wal
 from bot.storage.migrator import alembic_config, current_revision, head_revision
 from bot.storage.sequences import next_value
 from bot.storage.testing import PostgresUnavailable, temporary_postgres_database
@@ -65,6 +67,37 @@ def test_sqlite_is_created_on_first_use_in_wal_mode_without_schema(tmp_path: Pat
         tables = set(sa.inspect(connection).get_table_names())
     assert {"sheets", "sheet_status_changes", "alembic_version", "sequences"} <= tables
     storage.dispose_engine(url)
+
+
+def _locked_new_file(path: Path) -> tuple[sqlite3.Connection, sqlite3.Cursor]:
+    """A new database held by another connection, and a cursor that gets "database is locked" at
+    once (busy timeout 0), as SQLite answers when it skips its busy handler."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    cursor = sqlite3.connect(path, isolation_level=None, timeout=0).cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    return holder, cursor
+
+
+def test_wal_mode_is_retried_while_another_process_holds_the_new_file(tmp_path: Path) -> None:
+    holder, cursor = _locked_new_file(tmp_path / "new.db")
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            holder.execute("COMMIT")
+
+    enable_wal(cursor, sleep=pause)
+    assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert len(pauses) == 3 and pauses == sorted(pauses)
+
+
+def test_wal_mode_gives_up_after_its_wait(tmp_path: Path) -> None:
+    _holder, cursor = _locked_new_file(tmp_path / "new.db")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        enable_wal(cursor, wait=0, sleep=lambda _seconds: None)
 
 
 def test_postgresql_tables_sequence_and_version_live_in_cj62(postgres_url: str) -> None:
