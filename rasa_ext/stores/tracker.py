@@ -5,7 +5,7 @@ builds it as `TrackerStore(host=…, domain=…, event_broker=…, **kwargs)` an
 the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has no default).
 
 - `TRACKER_DB_URL` unset: a SQLite file `var/tracker.db` under the project root.
-- SQLite: WAL journal (and `synchronous=NORMAL`) set on every connection; the file's folder is
+- SQLite: WAL journal (`enable_wal`, with `synchronous=NORMAL`) on every connection; the folder is
   created if needed.
 - PostgreSQL: Rasa's `events` table lives in the schema `rasa` (CONVENTIONS.md: `rasa` for
   conversations, `cj62` for application data), created if missing; Rasa's `POSTGRESQL_SCHEMA`
@@ -49,6 +49,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from bot.crypto import CryptoError, cipher
 from bot.paths import ROOT
+from bot.storage.engine import enable_wal
 from rasa_ext.stores.session_cuts import STORED_EVENTS, SessionCuts
 
 logger = logging.getLogger(__name__)
@@ -287,7 +288,7 @@ class TrackerStore(SQLTrackerStore):
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        enable_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
