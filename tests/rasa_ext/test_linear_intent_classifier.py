@@ -17,7 +17,12 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_ext.nlu.linear_intent_classifier import LinearIntentClassifier, _unknown_word_share
+from rasa_ext.nlu.linear_intent_classifier import (
+    LinearIntentClassifier,
+    _compile_lookups,
+    _lookup_matches,
+    _unknown_word_share,
+)
 
 EXAMPLES = {
     "greet": ["bonjour", "salut", "slt", "coucou", "bonsoir", "hello", "wesh", "bonjour madame"],
@@ -158,3 +163,35 @@ def test_the_unknown_word_share_tells_another_language_from_sms_french(text: str
     share = _unknown_word_share(_message(text, dense=True))
 
     assert (share >= 0.5) is foreign, share
+
+
+PLACES = {"name": "commune", "elements": ["Lens", "Arras", "Béthune", "Sangatte", "Wimereux", "Fruges",
+                                          "Aire-sur-la-Lys"]}
+
+
+def test_a_bare_place_name_of_the_lookup_table_is_a_fact_given(tmp_path: Path) -> None:
+    """The examples name three communes; the lookup table knows the others. A message that is
+    only a commune the examples never used is `inform`, before and after a save and a load;
+    a question that names one keeps its intent."""
+    classifier, storage, resource = _classifier(tmp_path)
+    examples = {**EXAMPLES, "inform": ["Lens", "j'habite à Arras", "Béthune", "g 17 ans", "jsuis en foyer",
+                                       "je vis chez ma mère", "j'ai 20 ans", "je suis au chômage"]}
+    classifier.train(TrainingData([_message(t, i) for i, texts in examples.items() for t in texts],
+                                  lookup_tables=[PLACES]))
+    loaded = LinearIntentClassifier.load({}, storage, resource, ExecutionContext(GraphSchema({}), "test"))
+
+    for model in (classifier, loaded):
+        for text in ("Sangatte", "wimereux", "Aire-sur-la-Lys"):
+            assert _predict(model, text).get("intent")["name"] == "inform", text
+        assert _predict(model, "numéro du SLAI de Sangatte").get("intent")["name"] == "ask_contact"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Aire-sur-la-Lys", [1.0, 1.0]), ("j'habite à Lens", [1.0, 4 / 12]), ("lensois", [0.0, 0.0]),
+     ("", [0.0, 0.0]), ("🙂", [0.0, 0.0])],
+)
+def test_lookup_matches_are_whole_words_and_cover_the_longest_entry(text: str, expected: list[float]) -> None:
+    patterns = _compile_lookups({"commune": ["Aire", "Aire-sur-la-Lys", "Lens"]})
+
+    assert _lookup_matches(text, patterns) == pytest.approx(expected)
