@@ -4,6 +4,9 @@ predictions Rasa's evaluation undoes anyway, is left out."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -30,3 +33,38 @@ def test_the_evaluated_pipeline_is_the_production_one_less_the_fallback(evaluate
     assert {k: v for k, v in evaluated.items() if k != "pipeline"} == {
         k: v for k, v in production.items() if k != "pipeline"
     }
+
+
+def _folds(seed: int) -> list[list[str]]:
+    """The test folds Rasa's cross-validation draws, run as `make evaluate` runs it, in a new process."""
+    code = (
+        "import sys, numpy; numpy.random.seed(int(sys.argv[1]))\n"
+        "from rasa.nlu.test import generate_folds\n"
+        "from rasa.shared.nlu.training_data.loading import load_data\n"
+        "data = load_data('data/nlu')\n"
+        "for _train, test in generate_folds(3, data):\n"
+        "    print('|'.join(sorted(m.get('text') for m in test.intent_examples)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(seed)], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONHASHSEED": "0", "RASA_TELEMETRY_ENABLED": "false"}, check=True)
+    return [line.split("|") for line in done.stdout.splitlines()]
+
+
+def test_the_folds_are_the_same_from_one_run_to_the_next(evaluate: ModuleType) -> None:
+    command = evaluate.cross_validation_command("config.yml", 5, evaluate.FOLD_SEED)
+    assert command[1:4] == ["-c", evaluate.SEEDED_RASA, "62"]
+    assert command[4:8] == ["test", "nlu", "--cross-validation", "--folds"]
+
+    first, again, other = _folds(62), _folds(62), _folds(63)
+
+    assert len(first) == 3 and all(first)
+    assert first == again
+    assert first != other
+
+
+def test_the_seeded_command_runs_rasa(evaluate: ModuleType) -> None:
+    done = subprocess.run([sys.executable, "-c", evaluate.SEEDED_RASA, "62", "--version"], cwd=REPO,
+                          capture_output=True, text=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+
+    assert done.returncode == 0, done.stderr
+    assert "Rasa Version" in done.stdout and "3.6" in done.stdout
