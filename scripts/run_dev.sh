@@ -28,7 +28,10 @@ trap 'kill $ACTIONS_PID $BACKOFFICE_PID 2>/dev/null || true' EXIT INT TERM
 echo "Back-office et démonstration du widget : http://localhost:${BACKOFFICE_PORT:-8080}/demo (journal : logs/backoffice.log)"
 
 echo "Assistant : http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook (journal : logs/rasa.log)"
+# ALLOWED_ORIGINS is comma-separated; Rasa's --cors takes one argument per origin.
+allowed=${ALLOWED_ORIGINS:-http://localhost:8080}
+IFS=, read -ra origins <<< "${allowed// /}"
 .venv/bin/rasa run --model models --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml \
-  --enable-api --auth-token="$RASA_AUTH_TOKEN" --cors "${ALLOWED_ORIGINS:-http://localhost:8080}" \
+  --enable-api --auth-token="$RASA_AUTH_TOKEN" --cors "${origins[@]}" \
   >> logs/rasa.log 2>&1

@@ -36,11 +36,14 @@ for ((i = 0; i < ACTION_SERVERS; i++)); do
 done
 .venv/bin/python -m bot backoffice >> logs/backoffice.log 2>&1 &
 pids+=($!)
+# ALLOWED_ORIGINS is comma-separated; Rasa's --cors takes one argument per origin.
+cors=() allowed=${ALLOWED_ORIGINS:-}
+IFS=, read -ra origins <<< "${allowed// /}"
+[ ${#origins[@]} -eq 0 ] || cors=(--cors "${origins[@]}")
 for ((i = 0; i < REPLICAS; i++)); do
   endpoints="var/run/endpoints-$i.yml"
   sed "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$((5055 + i % ACTION_SERVERS))/webhook#" endpoints.yml > "$endpoints"
   # The HTTP API takes a JWT in the Authorization header only (no token in a query string).
-  cors=(); [ -z "${ALLOWED_ORIGINS:-}" ] || cors=(--cors "$ALLOWED_ORIGINS")
   .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port $((5005 + i)) \
     --credentials credentials.yml --endpoints "$endpoints" --enable-api --jwt-secret="$RASA_JWT_SECRET" \
     "${cors[@]}" >> "logs/rasa-$i.log" 2>&1 &
