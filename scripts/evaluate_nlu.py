@@ -41,9 +41,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 REPORTS = REPO_ROOT / "reports" / "nlu"
 PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 FOLD_SEED = 62
-# Seeds numpy's global random state (the folds), then runs Rasa's command line with the arguments.
-SEEDED_RASA = ("import sys, numpy; numpy.random.seed(int(sys.argv.pop(1))); "
-               "from rasa.__main__ import main; sys.argv[0] = 'rasa'; main()")
+# Seeds numpy's global random state, from which Rasa draws the folds, with the first argument.
+SEED_FOLDS = "import sys, numpy; numpy.random.seed(int(sys.argv.pop(1)))"
+# Then runs Rasa's command line with the other arguments.
+SEEDED_RASA = SEED_FOLDS + "; from rasa.__main__ import main; sys.argv[0] = 'rasa'; main()"
 INTENT_TARGET = 0.95
 ENTITY_TARGET = 0.90
 AVERAGES = ("accuracy", "macro avg", "micro avg", "weighted avg")

@@ -35,10 +35,10 @@ def test_the_evaluated_pipeline_is_the_production_one_less_the_fallback(evaluate
     }
 
 
-def _folds(seed: int) -> list[list[str]]:
-    """The test folds Rasa's cross-validation draws, run as `make evaluate` runs it, in a new process."""
+def _folds(evaluate: ModuleType, seed: int) -> list[list[str]]:
+    """The test folds Rasa's cross-validation draws after the script's seeding, in a new process."""
     code = (
-        "import sys, numpy; numpy.random.seed(int(sys.argv[1]))\n"
+        f"{evaluate.SEED_FOLDS}\n"
         "from rasa.nlu.test import generate_folds\n"
         "from rasa.shared.nlu.training_data.loading import load_data\n"
         "data = load_data('data/nlu')\n"
@@ -55,7 +55,7 @@ def test_the_folds_are_the_same_from_one_run_to_the_next(evaluate: ModuleType) -
     assert command[1:4] == ["-c", evaluate.SEEDED_RASA, "62"]
     assert command[4:8] == ["test", "nlu", "--cross-validation", "--folds"]
 
-    first, again, other = _folds(62), _folds(62), _folds(63)
+    first, again, other = _folds(evaluate, 62), _folds(evaluate, 62), _folds(evaluate, 63)
 
     assert len(first) == 3 and all(first)
     assert first == again
