@@ -5,7 +5,7 @@
   explicit `BEGIN`, so that a write session can take the write lock first (`BEGIN IMMEDIATE`) and
   never fails half-way when another process writes (see `write_session`). The schema `cj62`
   is translated to no schema.
-- PostgreSQL: `pool_pre_ping`, tables in the schema `cj62`; rows that a write session reads
+- PostgreSQL: `pool_pre_ping`, a connection timeout, tables in the schema `cj62`; rows that a write session reads
   before changing them are locked with `SELECT … FOR UPDATE` by the repositories.
 """
 
@@ -28,6 +28,9 @@ from bot.storage.urls import StorageError, database_url, parse_url
 
 WRITE_OPTION = "cj62_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Seconds before a PostgreSQL connection attempt gives up: a server that does not answer fails the
+# request with an error instead of holding it for the system's TCP timeout (minutes).
+POSTGRESQL_CONNECT_TIMEOUT = 5
 
 _engines: dict[str, Engine] = {}
 _factories: dict[str, sessionmaker] = {}
@@ -93,7 +96,8 @@ def create_engine(url: str | URL) -> Engine:
         return created
     if parsed.get_backend_name() != "postgresql":
         raise StorageError("Seules SQLite et PostgreSQL sont prises en charge pour DATABASE_URL.")
-    return sa.create_engine(parsed, future=True, pool_pre_ping=True)
+    return sa.create_engine(parsed, future=True, pool_pre_ping=True,
+                            connect_args={"connect_timeout": POSTGRESQL_CONNECT_TIMEOUT})
 
 
 def engine(url: str | URL | None = None) -> Engine:

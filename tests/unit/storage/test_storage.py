@@ -100,6 +100,22 @@ def test_wal_mode_gives_up_after_its_wait(tmp_path: Path) -> None:
         enable_wal(cursor, wait=0, sleep=lambda _seconds: None)
 
 
+def test_a_postgresql_server_that_never_answers_fails_the_connection_instead_of_hanging(monkeypatch) -> None:
+    import importlib
+    import socket
+
+    engines = importlib.import_module("bot.storage.engine")  # the module: bot.storage.engine is also a function
+    monkeypatch.setattr(engines, "POSTGRESQL_CONNECT_TIMEOUT", 1)
+    with socket.socket() as silent:  # accepts connections (backlog) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        created = engines.create_engine(f"postgresql://cj62@127.0.0.1:{port}/cj62")
+        with pytest.raises(sa.exc.OperationalError, match="timeout"):
+            created.connect()
+        created.dispose()
+
+
 def test_postgresql_tables_sequence_and_version_live_in_cj62(postgres_url: str) -> None:
     with storage.engine(postgres_url).connect() as connection:
         tables = {(s, t) for s, t in connection.execute(sa.text(
