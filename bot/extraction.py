@@ -2,7 +2,8 @@
 
 Pure: the current slots, the message (intent, entities, text) and the slot the orientation
 form is asking for in, the changed slots out. Free text is read as an answer only when the
-form asked for it; an interrupting intent (a question, distress…) never fills the form's
+form asked for it (and, when the NLU was unsure of the message, only when the text answers by
+itself: see `answers_alone`); an interrupting intent (a question, distress…) never fills the form's
 slots, so that the form steps aside and the interruption is answered first.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.communes import CommuneMatch, communes
+from bot.communes import MISSING, UNKNOWN, CommuneMatch, communes
 from bot.lexicon import find_in_text, to_id
 from bot.parsing import parse_age
 from bot.text import normalize
@@ -25,6 +26,7 @@ INTERRUPTIONS = frozenset({
     "request_sheet", "erase_data",
 })
 FACT_INTENTS = frozenset({"inform", "ask_orientation", "ask_eligibility", "affirm", "deny"})
+FALLBACK = "nlu_fallback"  # the NLU was not sure enough of any intent
 ANSWERS = {"affirm": "oui", "deny": "non", "dont_know": "inconnu"}
 INFO = "info"  # fact_answer when the user gave facts instead of answering the question
 INSEE_PREFIX = "insee:"  # commune buttons carry "insee:62193": never read as a postal code
@@ -47,6 +49,19 @@ def resolve_commune(value: str) -> CommuneMatch:
         if found is not None:
             return communes().resolve(found.name)
     return communes().resolve(value)
+
+
+def answers_alone(requested_slot: str | None, text: str) -> bool:
+    """Whether the text by itself answers the form's question: an age, or a place (in the 62 or not).
+
+    A message the NLU was unsure of is read as the answer only then: "Lomme" to the commune
+    question is an answer, "euh jsp trop" is not and must not become the age.
+    """
+    if requested_slot == "age":
+        return parse_age(text) is not None
+    if requested_slot == "commune":
+        return resolve_commune(text).status not in (UNKNOWN, MISSING)
+    return False
 
 
 def _merge(current: Any, added: Sequence[str]) -> list[str]:
@@ -132,7 +147,7 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
     ages = [a for a in (parse_age(str(v)) for v in message.values("age")) if a is not None]
     if ages:
         updates["age"] = ages[-1]
-    elif requested_slot == "age":
+    elif requested_slot == "age" and (intent != FALLBACK or answers_alone("age", message.text)):
         if intent == "dont_know":
             updates["facts_unsure"] = _merge(updates.get("facts_unsure", slots.get("facts_unsure")), ["age"])
             updates["fact_answer"] = INFO
@@ -143,7 +158,8 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
     named = [str(v) for v in message.values("commune") if str(v).strip()]
     if named:
         updates.update(_commune_updates(named[-1]))
-    elif requested_slot == "commune" and message.text.strip():
+    elif requested_slot == "commune" and message.text.strip() and (
+            intent != FALLBACK or answers_alone("commune", message.text)):
         if intent == "dont_know":
             updates["facts_unsure"] = _merge(updates.get("facts_unsure", slots.get("facts_unsure")), ["commune"])
             updates["fact_answer"] = INFO
