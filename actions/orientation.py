@@ -73,34 +73,6 @@ class ValidateOrientationForm(FormValidationAction):
         }
 
 
-def validate_unsure_answer(dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: dict[str, Any]) -> list[EventType] | None:
-    """The orientation form's validation of an answer the NLU was unsure of, or None if there is none.
-
-    "Lomme" typed to the commune question may fall under the confidence threshold: the message
-    still answered (action_extract_facts filled the slot), so it is validated here as the form
-    would have done; Rasa skips the form's validation after the fallback rule's action.
-    """
-    if (tracker.active_loop or {}).get("name") != "orientation_form":
-        return None
-    slot = tracker.get_slot("requested_slot")
-    value = _set_by_latest_message(tracker).get(slot)
-    if slot not in ("age", "commune") or value is None:
-        return None
-    checked = getattr(ValidateOrientationForm(), f"validate_{slot}")(value, dispatcher, tracker, domain)
-    return [SlotSet(name, checked_value) for name, checked_value in checked.items()]
-
-
-def _set_by_latest_message(tracker: Tracker) -> dict[str, Any]:
-    slots: dict[str, Any] = {}
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "slot":
-            slots.setdefault(event.get("name"), event.get("value"))
-    return slots
-
-
 class ActionAskRole(Action):
     def name(self) -> str:
         return "action_ask_role"

@@ -17,7 +17,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest, role_of, send, territory_of
 from actions.handoff import adviser_has
-from actions.orientation import validate_unsure_answer
 from bot.answers import handoff as handoff_answers
 from bot.answers import safety as answers
 from bot.answers.reply import Button, Reply, pick
@@ -89,9 +88,6 @@ class ActionClarify(Action):
         return "action_clarify"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        validated = validate_unsure_answer(dispatcher, tracker, domain)
-        if validated is not None:
-            return validated  # an answer to the form's question after all: the form goes on
         role = role_of(tracker)
         if _consecutive_fallbacks(tracker) >= 2:
             reply = handoff_answers.offer(role, territory_of(tracker))

@@ -2,9 +2,9 @@
 
 Pure: the current slots, the message (intent, entities, text) and the slot the orientation
 form is asking for in, the changed slots out. Free text is read as an answer only when the
-form asked for it (and, when the NLU was unsure of the message, only when the text answers by
-itself: see `answers_alone`); an interrupting intent (a question, distress…) never fills the form's
-slots, so that the form steps aside and the interruption is answered first.
+form asked for it; an interrupting intent (a question, distress…) never fills the form's
+slots, so that the form steps aside and the interruption is answered first — except a bare place
+name typed to the commune question, which is the answer whatever the intent (but distress).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ INTERRUPTIONS = frozenset({
     "request_sheet", "erase_data",
 })
 FACT_INTENTS = frozenset({"inform", "ask_orientation", "ask_eligibility", "affirm", "deny"})
-FALLBACK = "nlu_fallback"  # the NLU was not sure enough of any intent
 ANSWERS = {"affirm": "oui", "deny": "non", "dont_know": "inconnu"}
 INFO = "info"  # fact_answer when the user gave facts instead of answering the question
 INSEE_PREFIX = "insee:"  # commune buttons carry "insee:62193": never read as a postal code
@@ -51,17 +50,9 @@ def resolve_commune(value: str) -> CommuneMatch:
     return communes().resolve(value)
 
 
-def answers_alone(requested_slot: str | None, text: str) -> bool:
-    """Whether the text by itself answers the form's question: an age, or a place (in the 62 or not).
-
-    A message the NLU was unsure of is read as the answer only then: "Lomme" to the commune
-    question is an answer, "euh jsp trop" is not and must not become the age.
-    """
-    if requested_slot == "age":
-        return parse_age(text) is not None
-    if requested_slot == "commune":
-        return resolve_commune(text).status not in (UNKNOWN, MISSING)
-    return False
+def is_place_name(text: str) -> bool:
+    """Whether the whole text names a place that the commune resolution knows (in the 62 or not)."""
+    return resolve_commune(text).status not in (UNKNOWN, MISSING)
 
 
 def _merge(current: Any, added: Sequence[str]) -> list[str]:
@@ -128,7 +119,7 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
         updates["situations_no"] = _without(slots.get("situations_no"), situations)
         updates["facts_unsure"] = _without(slots.get("facts_unsure"), situations)
 
-    if form_active and intent in INTERRUPTIONS:
+    if form_active and intent in INTERRUPTIONS and not _answers_commune_question(message, requested_slot):
         return _changed(slots, updates)
 
     types = _ids(message, "structure_type")
@@ -147,7 +138,7 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
     ages = [a for a in (parse_age(str(v)) for v in message.values("age")) if a is not None]
     if ages:
         updates["age"] = ages[-1]
-    elif requested_slot == "age" and (intent != FALLBACK or answers_alone("age", message.text)):
+    elif requested_slot == "age":
         if intent == "dont_know":
             updates["facts_unsure"] = _merge(updates.get("facts_unsure", slots.get("facts_unsure")), ["age"])
             updates["fact_answer"] = INFO
@@ -158,8 +149,7 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
     named = [str(v) for v in message.values("commune") if str(v).strip()]
     if named:
         updates.update(_commune_updates(named[-1]))
-    elif requested_slot == "commune" and message.text.strip() and (
-            intent != FALLBACK or answers_alone("commune", message.text)):
+    elif requested_slot == "commune" and message.text.strip():
         if intent == "dont_know":
             updates["facts_unsure"] = _merge(updates.get("facts_unsure", slots.get("facts_unsure")), ["commune"])
             updates["fact_answer"] = INFO
@@ -172,6 +162,16 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
         elif any(k in updates for k in ("situations", "age", "commune", "structure_types", "role")):
             updates["fact_answer"] = INFO
     return _changed(slots, updates)
+
+
+def _answers_commune_question(message: Message, requested_slot: str | None) -> bool:
+    """A bare place name typed to the commune question is the answer, whatever intent the NLU saw.
+
+    "Lomme" or "Nantes", absent from the examples, can come out as out_of_scope or other_language;
+    read as an interruption, the answer was lost and the question asked again. Distress is never
+    overridden.
+    """
+    return requested_slot == "commune" and message.intent != "distress" and is_place_name(message.text)
 
 
 def _changed(slots: Mapping[str, Any], updates: dict[str, Any]) -> dict[str, Any]:

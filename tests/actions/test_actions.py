@@ -141,22 +141,6 @@ async def test_a_turn_no_rule_covers_is_clarified_then_forgotten_so_the_assistan
     assert all(e["event"] != "rewind" for e in events)
 
 
-async def test_a_place_the_nlu_was_unsure_of_answers_the_commune_question_without_a_clarification() -> None:
-    def asked_commune(text: str, *slots: tuple[str, object]) -> object:
-        events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "nlu_fallback"}}},
-                  *({"event": "slot", "name": name, "value": value} for name, value in slots)]
-        return tracker(slots={"role": "jeune", "requested_slot": "commune", **dict(slots)}, intent="nlu_fallback",
-                       text=text, events=events, active_loop="orientation_form",
-                       ranking=[{"name": "nlu_fallback"}, {"name": "ask_contact"}, {"name": "greet"}])
-
-    messages, events = await run(ActionClarify(), asked_commune("Lomme", ("commune", "Lomme")))
-    assert messages == [] and events == [{"event": "slot", "timestamp": None, "name": "commune", "value": "Lomme"}]
-    messages, events = await run(ActionClarify(), asked_commune("Noyelles", ("commune", "Noyelles")))
-    assert "Noyelles-sous-Lens" in str(messages) and events[-1]["value"] is None  # which one? buttons
-    messages, _ = await run(ActionClarify(), asked_commune("c koi ce truc"))
-    assert messages[0]["buttons"][0]["payload"] == "/ask_contact"  # not an answer: the usual clarification
-
-
 async def test_second_misunderstanding_in_a_row_offers_a_person() -> None:
     fallback = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
     once, _ = await run(ActionClarify(), tracker(intent="nlu_fallback", events=[fallback],

@@ -31,13 +31,14 @@ def test_a_free_text_answer_is_read_only_when_the_form_asks_for_it() -> None:
     assert "age" not in extract({}, Message("nlu_fallback", (), "dix-sept"), None, False)
 
 
-def test_a_message_the_nlu_was_unsure_of_answers_only_if_it_reads_as_the_answer() -> None:
-    lomme = extract({}, Message("nlu_fallback", (), "Lomme"), "commune", True)
-    assert lomme["commune"] == "Lomme"  # outside the 62: the form tells the person so
-    assert extract({}, Message("nlu_fallback", (), "Saint-Omer"), "commune", True)["territoire"] == "audomarois"
-    assert extract({}, Message("nlu_fallback", (), "c koi ce truc"), "commune", True) == {}
-    assert extract({}, Message("nlu_fallback", (), "euh jsp trop"), "age", True) == {}
-    assert extract({}, Message("inform", (), "euh jsp trop"), "age", True)["age"] == "euh jsp trop"
+def test_a_bare_place_name_answers_the_commune_question_whatever_the_intent() -> None:
+    for intent in ("out_of_scope", "other_language", "chitchat", "nlu_fallback"):
+        assert extract({}, Message(intent, (), "Lomme"), "commune", True)["commune"] == "Lomme"
+    assert extract({}, Message("other_language", (), "Saint-Omer"), "commune", True)["territoire"] == "audomarois"
+    assert extract({}, Message("distress", (), "Lens"), "commune", True) == {}  # distress is answered first
+    assert extract({}, Message("out_of_scope", (), "il fait beau à Lens"), "commune", True) == {}
+    assert extract({}, Message("ask_why", (), "pourquoi"), "commune", True) == {}
+    assert extract({}, Message("out_of_scope", (), "Lomme"), "age", True) == {}  # not the question asked
 
 
 def test_an_unreadable_age_is_kept_for_the_form_to_re_ask() -> None:
