@@ -3,8 +3,8 @@
 Pure: the current slots, the message (intent, entities, text) and the slot the orientation
 form is asking for in, the changed slots out. Free text is read as an answer only when the
 form asked for it; an interrupting intent (a question, distress…) never fills the form's
-slots, so that the form steps aside and the interruption is answered first — except a bare place
-name typed to the commune question, which is the answer whatever the intent (but distress).
+slots, so that the form steps aside and the interruption is answered first — except a bare
+commune name typed to the commune question and taken for another language or small talk.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.communes import MISSING, UNKNOWN, CommuneMatch, communes
+from bot.communes import MISSING, UNKNOWN, VIA_APPROX, CommuneMatch, communes
 from bot.lexicon import find_in_text, to_id
 from bot.parsing import parse_age
 from bot.text import normalize
@@ -27,6 +27,8 @@ INTERRUPTIONS = frozenset({
 })
 FACT_INTENTS = frozenset({"inform", "ask_orientation", "ask_eligibility", "affirm", "deny"})
 ANSWERS = {"affirm": "oui", "deny": "non", "dont_know": "inconnu"}
+# Intents the NLU gives to bare commune names it has not seen (see `_answers_commune_question`).
+PLACE_MISREADINGS = frozenset({"other_language", "out_of_scope", "chitchat"})
 INFO = "info"  # fact_answer when the user gave facts instead of answering the question
 INSEE_PREFIX = "insee:"  # commune buttons carry "insee:62193": never read as a postal code
 MAX_COMMUNE_TEXT = 80
@@ -48,11 +50,6 @@ def resolve_commune(value: str) -> CommuneMatch:
         if found is not None:
             return communes().resolve(found.name)
     return communes().resolve(value)
-
-
-def is_place_name(text: str) -> bool:
-    """Whether the whole text names a place that the commune resolution knows (in the 62 or not)."""
-    return resolve_commune(text).status not in (UNKNOWN, MISSING)
 
 
 def _merge(current: Any, added: Sequence[str]) -> list[str]:
@@ -165,13 +162,18 @@ def extract(slots: Mapping[str, Any], message: Message, requested_slot: str | No
 
 
 def _answers_commune_question(message: Message, requested_slot: str | None) -> bool:
-    """A bare place name typed to the commune question is the answer, whatever intent the NLU saw.
+    """A bare commune name typed to the commune question, which the NLU took for another language,
+    an out-of-scope request or small talk: it is the answer.
 
-    "Lomme" or "Nantes", absent from the examples, can come out as out_of_scope or other_language;
-    read as an interruption, the answer was lost and the question asked again. Distress is never
-    overridden.
+    Names absent from the examples ("Armentières", "Lomme", "Pérols") often come out as
+    other_language: read as an interruption, the answer was lost and the question asked again,
+    over and over. Only these three intents, and only an exact name or code: many everyday words
+    are one typo away from a commune ("très" → Ytres, "menu" → Hénu).
     """
-    return requested_slot == "commune" and message.intent != "distress" and is_place_name(message.text)
+    if requested_slot != "commune" or message.intent not in PLACE_MISREADINGS:
+        return False
+    match = resolve_commune(message.text)
+    return match.status not in (UNKNOWN, MISSING) and match.via != VIA_APPROX
 
 
 def _changed(slots: Mapping[str, Any], updates: dict[str, Any]) -> dict[str, Any]:

@@ -31,14 +31,16 @@ def test_a_free_text_answer_is_read_only_when_the_form_asks_for_it() -> None:
     assert "age" not in extract({}, Message("nlu_fallback", (), "dix-sept"), None, False)
 
 
-def test_a_bare_place_name_answers_the_commune_question_whatever_the_intent() -> None:
-    for intent in ("out_of_scope", "other_language", "chitchat", "nlu_fallback"):
-        assert extract({}, Message(intent, (), "Lomme"), "commune", True)["commune"] == "Lomme"
+def test_a_commune_name_taken_for_another_language_answers_the_commune_question() -> None:
+    for intent in ("other_language", "out_of_scope", "chitchat", "nlu_fallback"):
+        assert extract({}, Message(intent, (), "Armentières"), "commune", True)["commune"] == "Armentières"
     assert extract({}, Message("other_language", (), "Saint-Omer"), "commune", True)["territoire"] == "audomarois"
-    assert extract({}, Message("distress", (), "Lens"), "commune", True) == {}  # distress is answered first
+    assert extract({}, Message("other_language", (), "62200"), "commune", True)["territoire"] == "boulonnais"
+    assert extract({}, Message("distress", (), "sos"), "commune", True) == {}  # an exact name elsewhere (47)
+    assert extract({}, Message("restart", (), "menu"), "commune", True) == {}
+    assert extract({}, Message("other_language", (), "très"), "commune", True) == {}  # one typo from Ytres
     assert extract({}, Message("out_of_scope", (), "il fait beau à Lens"), "commune", True) == {}
-    assert extract({}, Message("ask_why", (), "pourquoi"), "commune", True) == {}
-    assert extract({}, Message("out_of_scope", (), "Lomme"), "age", True) == {}  # not the question asked
+    assert extract({}, Message("other_language", (), "Lomme"), "age", True) == {}  # not the question asked
 
 
 def test_an_unreadable_age_is_kept_for_the_form_to_re_ask() -> None:
