@@ -91,6 +91,7 @@ _LEADING_FILLERS = (
 _DEPARTMENT_WORDS = frozenset(("departement", "dept", "dep", "dpt"))
 _PAS_DE_CALAIS = ("pas", "de", "calais")
 _FIVE_DIGITS = re.compile(r"\d{5}")
+_POSTAL_LIKE = re.compile(r"\d{2} ?\d{3}")
 _CORSICA_POSTAL_PREFIX = "20"
 
 
@@ -302,6 +303,19 @@ class Communes:
         """The current commune with this INSEE code, or the one that absorbed a former code."""
         code = code.strip()
         return self._by_insee.get(code) or self._by_old_code.get(code)
+
+    def is_bare_name_or_code(self, text: str) -> bool:
+        """Whether the whole text is a commune's exact name (of the 62, former, or elsewhere in
+        France) or a 5-digit code of a commune — nothing more, no typo.
+
+        Stricter than `resolve`, which also reads "c'est combien un iphone 15" as the Cantal and
+        "très" as Ytres: the dialogue uses this to take a message the NLU did not read as a place
+        for an answer to "dans quelle commune ?".
+        """
+        key = normalize(text)
+        if _POSTAL_LIKE.fullmatch(key):
+            return self.resolve(key).status not in (UNKNOWN, MISSING)
+        return key in self._by_name or key in self._by_former_name or key in self._outside_by_name
 
     # -- resolution ----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.communes import MISSING, UNKNOWN, VIA_APPROX, CommuneMatch, communes
+from bot.communes import CommuneMatch, communes
 from bot.lexicon import find_in_text, to_id
 from bot.parsing import parse_age
 from bot.text import normalize
@@ -167,13 +167,12 @@ def _answers_commune_question(message: Message, requested_slot: str | None) -> b
 
     Names absent from the examples ("Armentières", "Lomme", "Pérols") often come out as
     other_language: read as an interruption, the answer was lost and the question asked again,
-    over and over. Only these three intents, and only an exact name or code: many everyday words
-    are one typo away from a commune ("très" → Ytres, "menu" → Hénu).
+    over and over. Only these three intents, and only a bare exact name or code: many everyday
+    words are one typo away from a commune ("très" → Ytres, "menu" → Hénu), and the resolution
+    reads a number in a question as a department ("c'est combien un iphone 15" → Cantal).
     """
-    if requested_slot != "commune" or message.intent not in PLACE_MISREADINGS:
-        return False
-    match = resolve_commune(message.text)
-    return match.status not in (UNKNOWN, MISSING) and match.via != VIA_APPROX
+    return (requested_slot == "commune" and message.intent in PLACE_MISREADINGS
+            and communes().is_bare_name_or_code(message.text))
 
 
 def _changed(slots: Mapping[str, Any], updates: dict[str, Any]) -> dict[str, Any]:

@@ -424,3 +424,10 @@ def test_same_former_communes_as_the_shared_csv(registry: Communes) -> None:
         pytest.skip(f"{path} absent : pas de contrôle croisé avec ../shared/data")
     expected = {(row["nom"], row["chef_lieu_code"]) for row in read_csv(path)}
     assert {(former, commune.insee) for former, commune in registry.former_names()} == expected
+
+
+def test_a_bare_name_or_code_is_exact_and_whole(registry: Communes) -> None:
+    for text in ("Armentières", "armentieres", "Lens", "Saint-Omer", "saint omer", "62200", "62 200", "75001"):
+        assert registry.is_bare_name_or_code(text), text
+    for text in ("très", "menu", "Montreuil-sur", "c'est combien un iphone 15", "j'habite à Lens", "99999", "", "Lens 62"):
+        assert not registry.is_bare_name_or_code(text), text

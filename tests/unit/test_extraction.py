@@ -40,6 +40,7 @@ def test_a_commune_name_taken_for_another_language_answers_the_commune_question(
     assert extract({}, Message("restart", (), "menu"), "commune", True) == {}
     assert extract({}, Message("other_language", (), "très"), "commune", True) == {}  # one typo from Ytres
     assert extract({}, Message("out_of_scope", (), "il fait beau à Lens"), "commune", True) == {}
+    assert extract({}, Message("out_of_scope", (), "c'est combien un iphone 15"), "commune", True) == {}
     assert extract({}, Message("other_language", (), "Lomme"), "age", True) == {}  # not the question asked
 
 
