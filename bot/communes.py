@@ -91,7 +91,6 @@ _LEADING_FILLERS = (
 _DEPARTMENT_WORDS = frozenset(("departement", "dept", "dep", "dpt"))
 _PAS_DE_CALAIS = ("pas", "de", "calais")
 _FIVE_DIGITS = re.compile(r"\d{5}")
-_POSTAL_LIKE = re.compile(r"\d{2} ?\d{3}")
 _CORSICA_POSTAL_PREFIX = "20"
 
 
@@ -313,9 +312,11 @@ class Communes:
         for an answer to "dans quelle commune ?".
         """
         key = normalize(text)
-        if _POSTAL_LIKE.fullmatch(key):
-            return self.resolve(key).status not in (UNKNOWN, MISSING)
-        return key in self._by_name or key in self._by_former_name or key in self._outside_by_name
+        if self._is_exact_name(key):
+            return True
+        query = self._parse(key)
+        return (not query.name and query.code is not None and query.department is None
+                and self._resolve_code(text, query.code).status not in (UNKNOWN, MISSING))
 
     # -- resolution ----------------------------------------------------------------------------
 
@@ -340,12 +341,10 @@ class Communes:
         return _Query(name, code, department)
 
     def _is_known_name(self, name: str) -> bool:
-        return (
-            name in self._by_name
-            or name in self._by_former_name
-            or name in self._by_prefix
-            or name in self._outside_by_name
-        )
+        return self._is_exact_name(name) or name in self._by_prefix
+
+    def _is_exact_name(self, name: str) -> bool:
+        return name in self._by_name or name in self._by_former_name or name in self._outside_by_name
 
     def _resolve_name(self, text: str, query: _Query) -> CommuneMatch:
         name = query.name
