@@ -1,4 +1,4 @@
-"""What every action shares: reading the orientation state from slots, sending replies."""
+"""What every action shares: the state and the reading of the latest message, and applying a turn."""
 
 from __future__ import annotations
 
@@ -9,79 +9,61 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers.glossary import explain
 from bot.answers.reply import Reply
-from bot.dialogue import OrientationState
-from bot.extraction import Message, resolve_commune
-from bot.knowledge import SCHEME_IDS, TERRITORY_IDS, Territory, knowledge
-from bot.lexicon import find_in_text, to_id
+from bot.conversation.protocol import STATE_SLOTS, Turn
+from bot.conversation.questions import parse_question
+from bot.conversation.state import State
+from bot.conversation.turns import say
+from bot.knowledge import Territory, knowledge
+from bot.reading import Reading, read
 
-EXPLAINED = "explained_terms"
-
-
-def state_from(tracker: Tracker) -> OrientationState:
-    """The orientation facts kept in slots (an age that is not a number counts as unknown)."""
-    age = tracker.get_slot("age")
-    unsure = frozenset(tracker.get_slot("facts_unsure") or ())
-    types = tracker.get_slot("structure_types")
-    return OrientationState(
-        role=tracker.get_slot("role"),
-        age=age if isinstance(age, int) and not isinstance(age, bool) else None,
-        commune=tracker.get_slot("commune") or None,
-        yes=frozenset(tracker.get_slot("situations") or ()),
-        no=frozenset(tracker.get_slot("situations_no") or ()),
-        unsure=unsure,
-        structure_types=frozenset(types) if types else None,
-        structure_no=frozenset(tracker.get_slot("structure_no") or ()),
-    )
+_EXPECTING = {"age": "age", "commune": "commune", "age_commune": "age_commune", "commune?": "commune"}
 
 
-def latest(tracker: Tracker) -> Message:
+def state_of(tracker: Tracker) -> State:
+    return State.from_slots({name: tracker.get_slot(name) for name in STATE_SLOTS})
+
+
+def intent_of(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def reading_of(tracker: Tracker, state: State | None = None) -> Reading:
+    """The latest message, read whole; a bare "19" or "Béthnue" counts when the pending question asks it."""
+    state = state or state_of(tracker)
     message = tracker.latest_message or {}
-    intent = (message.get("intent") or {}).get("name")
-    return Message(intent=intent, entities=message.get("entities") or (), text=message.get("text") or "")
+    question = parse_question(state.pending) if state.offer == "question" else None
+    expecting = _EXPECTING.get(question.kind) if question else None
+    return read(message.get("text") or "", intent_of(tracker), message.get("entities") or (), expecting)
 
 
-def role_of(tracker: Tracker) -> str | None:
-    return tracker.get_slot("role")
-
-
-def scheme_id(tracker: Tracker) -> str | None:
-    """The scheme named in this message, else the one the conversation is about."""
-    message = latest(tracker)
-    named = [n for n in (to_id("dispositif", v) for v in message.values("dispositif")) if n]
-    if named:
-        return named[-1]
-    spelled = find_in_text("dispositif", message.text)
-    if len(spelled) == 1:
-        return spelled[0]
-    current = tracker.get_slot("dispositif")
-    return current if current in SCHEME_IDS else None
-
-
-def territory_of(tracker: Tracker) -> Territory | None:
-    """The territory named or implied in this message, else the one known from the conversation."""
-    message = latest(tracker)
-    for value in reversed(message.values("territoire")):
-        found = to_id("territoire", value)
-        if found:
-            return knowledge().territory(found)
-    for value in reversed(message.values("commune")):
-        match = resolve_commune(str(value))
-        if match.territory:
-            return knowledge().territory(match.territory)
-    current = tracker.get_slot("territoire")
-    return knowledge().territory(current) if current in TERRITORY_IDS else None
-
-
-def send(dispatcher: CollectingDispatcher, tracker: Tracker, replies: Iterable[Reply]) -> list[EventType]:
-    """Send replies, explaining each acronym the first time the conversation meets it."""
-    explained = frozenset(tracker.get_slot(EXPLAINED) or ())
-    before = explained
-    for reply in replies:
-        text, explained = explain(reply.text, explained)
-        kwargs: dict[str, Any] = {"text": text}
+def apply(dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
+    """Say the turn's replies; return its slot changes as events."""
+    for reply in turn.replies:
+        kwargs: dict[str, Any] = {"text": reply.text}
         if reply.buttons:
             kwargs["buttons"] = [b.as_dict() for b in reply.buttons]
         dispatcher.utter_message(**kwargs)
-    return [SlotSet(EXPLAINED, sorted(explained))] if explained != before else []
+    return [SlotSet(name, value) for name, value in turn.slots.items()]
+
+
+def send(dispatcher: CollectingDispatcher, tracker: Tracker, replies: Iterable[Reply],
+         **changes: Any) -> list[EventType]:
+    """Fixed replies (offer of a person, sheet, erasure), finished as every turn is: the notice on the
+    first turn, each acronym explained once."""
+    return apply(dispatcher, say(state_of(tracker), list(replies), **changes))
+
+
+def role_of(tracker: Tracker) -> str | None:
+    return state_of(tracker).role
+
+
+def territory_of(tracker: Tracker) -> Territory | None:
+    """The territory named in this message, else the one known from the conversation."""
+    state = state_of(tracker)
+    reading = reading_of(tracker, state)
+    if reading.place is not None and reading.place.match.territory:
+        return knowledge().territory(reading.place.match.territory)
+    if reading.territories:
+        return knowledge().territory(reading.territories[-1])
+    return state.territory_info()

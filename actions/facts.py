@@ -1,4 +1,6 @@
-"""action_extract_facts: runs after every user message (custom slot mappings in domain.yml)."""
+"""action_extract_facts: fills the prescription sheet's and the contact request's answers
+(custom slot mappings in domain.yml). The orientation's facts are read by each action itself
+(bot/conversation/facts.py), in every state."""
 
 from __future__ import annotations
 
@@ -8,13 +10,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest
-from bot.extraction import extract, extract_handoff, extract_sheet
+from bot.conversation.facts import commune_slots
+from bot.extraction import Message, extract_handoff, extract_sheet
+from bot.reading import COMMUNE, read
 
-# What answers each pending offer; any other message makes it lapse (a later "oui" must not erase).
-OFFER_ANSWERS = {"contact": ("inform",), "erase": ("affirm",), "person": ("affirm",)}
-FACT_SLOTS = ("role", "age", "commune", "territoire", "dispositif", "situations", "situations_no",
-              "facts_unsure", "structure_types", "structure_no", "fact_answer")
+
+def _message(tracker: Tracker) -> Message:
+    latest = tracker.latest_message or {}
+    intent = (latest.get("intent") or {}).get("name")
+    return Message(intent=intent, entities=latest.get("entities") or (), text=latest.get("text") or "")
 
 
 class ActionExtractFacts(Action):
@@ -22,19 +26,15 @@ class ActionExtractFacts(Action):
         return "action_extract_facts"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        slots = {name: tracker.get_slot(name) for name in FACT_SLOTS}
-        form_active = bool((tracker.active_loop or {}).get("name"))
-        requested = tracker.get_slot("requested_slot") if form_active else None
-        message = latest(tracker)
         loop = (tracker.active_loop or {}).get("name")
+        requested = tracker.get_slot("requested_slot") if loop else None
         confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
         if loop == "sheet_form":
-            return [SlotSet(k, v) for k, v in extract_sheet(message, requested, confidence).items()]
-        if loop == "handoff_form" and requested == "handoff_answer":
-            return [SlotSet(k, v) for k, v in extract_handoff(message, requested, confidence).items()]
-        updates = extract(slots, message, requested, form_active)
-        events = [SlotSet(name, value) for name, value in updates.items()]
-        offer = tracker.get_slot("pending_offer")
-        if offer and message.intent not in OFFER_ANSWERS.get(offer, ()):
-            events.append(SlotSet("pending_offer", None))  # the user moved on: the offer lapses
-        return events
+            updates = extract_sheet(_message(tracker), requested, confidence)
+        elif loop == "handoff_form" and requested == COMMUNE:
+            updates = commune_slots(read(_message(tracker).text, expecting=COMMUNE).place)
+        elif loop == "handoff_form":
+            updates = extract_handoff(_message(tracker), requested, confidence)
+        else:
+            updates = {}
+        return [SlotSet(k, v) for k, v in updates.items()]

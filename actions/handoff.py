@@ -17,10 +17,11 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, ConversationResu
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import role_of, send, state_from, territory_of
+from actions.common import role_of, send, state_of, territory_of
 from bot.answers import handoff as answers
 from bot.answers.reply import Reply
 from bot.clock import today
+from bot.conversation.questions import COMMUNE, Question, wording
 from bot.eligibility.engine import ELIGIBLE
 from bot.handoff.dialogue import HandoffState, kind_of, summary_of, transcript_of
 from bot.handoff.models import Channel, ContactRequestError, PreferredContact, RequestKind
@@ -71,6 +72,16 @@ class ActionOfferPerson(Action):
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
         reply = answers.offer(role_of(tracker), territory_of(tracker))
         return [*send(dispatcher, tracker, [reply]), SlotSet("pending_offer", "person")]
+
+
+class ActionAskCommune(Action):
+    """The contact request's first question when the territory is not known yet."""
+
+    def name(self) -> str:
+        return "action_ask_commune"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        return send(dispatcher, tracker, [wording(Question(COMMUNE), role_of(tracker))])
 
 
 class ActionStartHandoff(Action):
@@ -153,7 +164,7 @@ class ActionCreateContactRequest(Action):
         existing = await asyncio.to_thread(repository.open_request_for, sender)
         if existing is not None:
             return [*send(dispatcher, tracker, [answers.already_open(role, existing.reference)]), *cleared]
-        facts = state_from(tracker)
+        facts = state_of(tracker)
         schemes = [r.scheme.id for r in facts.orientation(today()).with_status(ELIGIBLE)]
         state = handoff_state(tracker)
         channel = _channel(tracker)
@@ -170,7 +181,8 @@ class ActionCreateContactRequest(Action):
         except ContactRequestError:
             return [*send(dispatcher, tracker, [answers.no_territory(role)]), *cleared]
         await notify_new_request(request)
-        return [*send(dispatcher, tracker, [answers.receipt(role, request, territory)]), *cleared]
+        reply = answers.receipt(role, request, territory, facts.alert, facts.age)
+        return [*send(dispatcher, tracker, [reply]), *cleared]
 
 
 async def request_for_sheet(tracker: Tracker, sheet) -> str | None:  # type: ignore[no-untyped-def]
@@ -178,7 +190,7 @@ async def request_for_sheet(tracker: Tracker, sheet) -> str | None:  # type: ign
     the details: no transcript is copied). Its reference, or None if it could not be saved."""
     phone = sheet.values.get("prescripteur_telephone") if sheet.role == "professionnel" else None
     phone = phone or sheet.values.get("telephone")
-    facts = state_from(tracker)
+    facts = state_of(tracker)
     try:
         request = await asyncio.to_thread(
             ContactRequestRepository().create,

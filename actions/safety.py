@@ -1,4 +1,4 @@
-"""Welcome, distress, other languages, misunderstandings, yes/no outside the form, a person."""
+"""Session start, restart, danger, other languages, misunderstandings and small talk."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from rasa_sdk.events import (
     ActionExecuted,
     ConversationPaused,
     EventType,
-    FollowupAction,
     Restarted,
     SessionStarted,
     SlotSet,
@@ -15,30 +14,32 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest, role_of, send, territory_of
+from actions.common import apply, intent_of, reading_of, state_of
 from actions.handoff import adviser_has
-from bot.answers import handoff as handoff_answers
 from bot.answers import safety as answers
-from bot.answers.reply import Button, Reply, pick
+from bot.clock import today
+from bot.conversation import turns
+from bot.conversation.protocol import FALLBACK, WELCOMED
 
-PERSON = "person"
+# Not carried into a new session: the welcome is said again, the form and its question are gone.
+NOT_CARRIED = frozenset({"requested_slot", "session_started_metadata", WELCOMED})
 
 
 class ActionSessionStart(Action):
-    """Start each session by saying this is an automatic assistant, what it does, and that a person can
-    take over; carry the known facts over. While an adviser has the conversation (a request
-    `en_cours`), the new session stays paused (Rasa un-pauses at each new session) and says nothing."""
+    """Start each session, carrying the known facts over. The welcome comes with the first reply
+    (bot/conversation/turns.py), after an emergency number when the first message speaks of danger.
+    While an adviser has the conversation (a request `en_cours`), the new session stays paused
+    (Rasa un-pauses at each new session) and says nothing."""
 
     def name(self) -> str:
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[EventType]:
         carried = [SlotSet(name, value) for name, value in tracker.slots.items()
-                   if value is not None and name not in ("requested_slot", "session_started_metadata")]
+                   if value is not None and name not in NOT_CARRIED]
         events: list[EventType] = [SessionStarted(), *carried]
         if await adviser_has(tracker.sender_id):
             return [*events, ConversationPaused(), ActionExecuted("action_listen")]
-        send(dispatcher, tracker, [answers.welcome()])
         return [*events, ActionExecuted("action_listen")]
 
 
@@ -55,11 +56,14 @@ class ActionRestart(Action):
 
 
 class ActionDistress(Action):
+    """The emergency number that fits, first, whatever the conversation was doing."""
+
     def name(self) -> str:
         return "action_distress"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        return [*send(dispatcher, tracker, answers.distress(role_of(tracker))), SlotSet("pending_offer", PERSON)]
+        state = state_of(tracker)
+        return apply(dispatcher, turns.distress(state, reading_of(tracker, state), today()))
 
 
 class ActionOtherLanguage(Action):
@@ -67,7 +71,8 @@ class ActionOtherLanguage(Action):
         return "action_other_language"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        return send(dispatcher, tracker, [answers.other_language(territory_of(tracker))])
+        state = state_of(tracker)
+        return apply(dispatcher, turns.foreign(state, reading_of(tracker, state), today()))
 
 
 def _consecutive_fallbacks(tracker: Tracker) -> int:
@@ -75,52 +80,39 @@ def _consecutive_fallbacks(tracker: Tracker) -> int:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != "nlu_fallback":
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != FALLBACK:
             break
         count += 1
     return count
 
 
 class ActionClarify(Action):
-    """Low NLU confidence: offer the two likeliest topics; the second time in a row, offer a person."""
+    """Low NLU confidence: read the message anyway; otherwise offer the two likeliest topics, and a
+    person the second time in a row."""
 
     def name(self) -> str:
         return "action_clarify"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        role = role_of(tracker)
-        if _consecutive_fallbacks(tracker) >= 2:
-            reply = handoff_answers.offer(role, territory_of(tracker))
-            return [*send(dispatcher, tracker, [reply]), SlotSet("pending_offer", PERSON)]
+        state = state_of(tracker)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        likely = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
-        events = send(dispatcher, tracker, [answers.clarify(role, likely)])
-        if latest(tracker).intent != "nlu_fallback":
+        likely = [r.get("name") for r in ranking if r.get("name") != FALLBACK]
+        turn = turns.clarify(state, reading_of(tracker, state), likely, _consecutive_fallbacks(tracker), today())
+        events = apply(dispatcher, turn)
+        if intent_of(tracker) != FALLBACK:
             # Predicted because no rule covers this turn (RulePolicy's core fallback): forget the
             # message, as Rasa's default fallback does, so that the assistant listens again.
             events.append(UserUtteranceReverted())
         return events
 
 
-class ActionHandleYesNo(Action):
-    """"oui" / "non" / "je sais pas" outside the form: the answer to the last offer, if any."""
+class ActionSmallTalk(Action):
+    """After hello, thanks, "t'es un robot ?", chit-chat or out-of-scope (whose fixed response the rule
+    says first): the welcome on the first turn, the facts of the message, and the pending question again."""
 
     def name(self) -> str:
-        return "action_handle_yes_no"
+        return "action_small_talk"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        role = role_of(tracker)
-        message = latest(tracker)
-        intent = message.intent
-        offer = tracker.get_slot("pending_offer")
-        if offer is None and {"age", "commune", "situation"} & {e.get("entity") for e in message.entities}:
-            # "non en fait j'ai 18 ans": a correction, not an answer: the orientation runs again.
-            return [FollowupAction("orientation_form")]
-        if intent == "dont_know":
-            reply = Reply(pick(role, "Pas de souci. Je peux te poser quelques questions pour trouver ce qui te "
-                                     "correspond.", "Pas de souci. Quelques questions suffisent pour trouver ce qui "
-                                                    "peut correspondre."),
-                          (Button("On y va", "/ask_orientation"),))
-        else:
-            reply = Reply("D'accord. Autre chose ?", answers.MENU)
-        return [*send(dispatcher, tracker, [reply]), SlotSet("pending_offer", None)]
+        state = state_of(tracker)
+        return apply(dispatcher, turns.small_talk(state, reading_of(tracker, state), intent_of(tracker) or ""))

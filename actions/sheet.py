@@ -15,7 +15,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import role_of, send, state_from, territory_of
+from actions.common import role_of, send, state_of, territory_of
 from actions.handoff import request_for_sheet
 from bot.answers import handoff as handoff_answers
 from bot.answers import sheet as answers
@@ -56,7 +56,7 @@ class ActionStartSheet(Action):
         return "action_start_sheet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[EventType]:
-        facts = state_from(tracker)
+        facts = state_of(tracker)
         state = SheetState.start(facts.role, facts.age, facts.commune, facts.yes, facts.no)
         events = [SlotSet(name, None) for name in SHEET_SLOTS]
         return [*events, SlotSet("sheet_type", state.sheet_type), SlotSet("sheet_values", state.encoded()),
@@ -153,7 +153,10 @@ class ActionExplainSheetQuestion(Action):
         return "action_explain_sheet_question"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        return send(dispatcher, tracker, [answers.why_field(sheet_state(tracker).role)])
+        role = sheet_state(tracker).role
+        if tracker.get_slot("requested_slot") == "sheet_consent":
+            return send(dispatcher, tracker, [answers.full_notice(role)])  # "En savoir plus"
+        return send(dispatcher, tracker, [answers.why_field(role)])
 
 
 def _forget() -> list[EventType]:

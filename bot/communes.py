@@ -66,6 +66,7 @@ VIA_APPROX = "approx"
 VIA_POSTAL_CODE = "code_postal"
 VIA_INSEE = "insee"
 
+INSEE_PREFIX = "insee:"  # commune buttons carry "insee:62193": never read as a postal code
 MAX_TYPOS = 1
 MIN_FUZZY_LENGTH = 4
 MIN_PREFIX_LENGTH = 4
@@ -317,6 +318,26 @@ class Communes:
         query = self._parse(key)
         return (not query.name and query.code is not None and query.department is None
                 and self._resolve_code(text, query.code).status not in (UNKNOWN, MISSING))
+
+    def named(self, key: str) -> CommuneMatch | None:
+        """What a normalised name stands for when it is exactly a commune's name (of the 62,
+        former, or elsewhere in France) or a whole-word beginning of a name of the 62 ("boulogne");
+        None otherwise. No typo, no code: the readers scan free text with it, span by span."""
+        if key in self._by_name:
+            return self._match(key, self._by_name[key], VIA_NAME)
+        if key in self._by_former_name:
+            return self._match(key, self._by_former_name[key], VIA_FORMER_NAME)
+        if key in self._by_prefix:
+            return self._match(key, self._by_prefix[key], VIA_APPROX)
+        if key in self._outside_by_name:
+            return self._outside_match(key, self._outside_by_name[key])
+        return None
+
+    @property
+    def longest_name_words(self) -> int:
+        """Words in the longest name, which bounds the spans a reader must try."""
+        return max((len(k.split()) for k in (*self._by_name, *self._by_former_name, *self._outside_by_name)),
+                   default=1)
 
     # -- resolution ----------------------------------------------------------------------------
 

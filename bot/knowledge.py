@@ -52,9 +52,11 @@ class Model(BaseModel):
 class Term(Model):
     id: str
     label: str
+    button: str | None = Field(None, max_length=20)  # its button in a question that asks several at once
     question: str | None = None      # to a young person ("tu")
     question_pro: str | None = None  # to a professional, about the young person ("vous")
     inverted: bool = False           # "oui" to the question means the situation does not apply
+    presumed_note: str | None = None  # said in results when the situation is presumed absent, not asked
     aliases: list[str] = Field(default_factory=list)
 
 
@@ -63,12 +65,62 @@ class Question(Model):
     pro: str | None = None
 
 
+class Need(Model):
+    """What a person looks for; `schemes` answer it, the best fit first."""
+
+    id: str
+    label: str
+    button: str = Field(max_length=20)
+    situations: list[str]
+    schemes: list[str]
+    aliases: list[str] = Field(default_factory=list)
+
+    @validator("schemes", each_item=True)
+    def known_scheme(cls, value: str) -> str:  # noqa: N805 (pydantic)
+        if value not in SCHEME_IDS:
+            raise ValueError(f"dispositif inconnu {value!r}")
+        return value
+
+
+class QuestionGroup(Model):
+    """One question for several situations (a button each, and `none` for none of them)."""
+
+    id: str
+    situations: list[str]
+    yes_means: str
+    none: str = Field(max_length=20)
+    jeune: str
+    pro: str
+
+    @root_validator(skip_on_failure=True)
+    def yes_is_one_of_them(cls, values: dict[str, Any]) -> dict[str, Any]:  # noqa: N805 (pydantic)
+        if values["yes_means"] not in values["situations"]:
+            raise ValueError(f"yes_means {values['yes_means']!r} n'est pas une des situations du groupe")
+        return values
+
+
 class Vocabulary(Model):
     situations: list[Term]
     structure_types: list[Term]
     questions: dict[str, Question]
+    needs: list[Need]
+    question_groups: list[QuestionGroup]
     roles: list[Term]
     glossary: dict[str, str]
+
+    @root_validator(skip_on_failure=True)
+    def situations_exist(cls, values: dict[str, Any]) -> dict[str, Any]:  # noqa: N805 (pydantic)
+        known = {t.id for t in values["situations"]}
+        buttons = {t.id for t in values["situations"] if t.button}
+        for need in values["needs"]:
+            for situation in need.situations:
+                if situation not in known:
+                    raise ValueError(f"needs[{need.id}] : situation inconnue {situation!r}")
+        for group in values["question_groups"]:
+            for situation in group.situations:
+                if situation not in buttons:
+                    raise ValueError(f"question_groups[{group.id}] : situation inconnue ou sans bouton {situation!r}")
+        return values
 
     @validator("situations", "structure_types", "roles")
     def unique_ids(cls, terms: list[Term]) -> list[Term]:
@@ -88,6 +140,16 @@ class Vocabulary(Model):
 
     def situation(self, situation_id: str) -> Term:
         return next(t for t in self.situations if t.id == situation_id)
+
+    @cached_property
+    def need_ids(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.needs)
+
+    def need(self, need_id: str) -> Need:
+        return next(n for n in self.needs if n.id == need_id)
+
+    def group(self, group_id: str) -> QuestionGroup:
+        return next(g for g in self.question_groups if g.id == group_id)
 
     def structure_type(self, type_id: str) -> Term:
         return next(t for t in self.structure_types if t.id == type_id)
@@ -169,8 +231,16 @@ class EmergencyNumber(Model):
     verified_on: dt.date
 
 
+class RsaAge(Model):
+    age_min: int
+    source: str
+    url: str
+    verified_on: dt.date
+
+
 class External(Model):
     emergency_numbers: list[EmergencyNumber]
+    rsa: RsaAge
 
 
 class Commitments(Model):
@@ -216,6 +286,7 @@ class Check(Model):
 
 class Public(Model):
     text: str
+    short: str          # the same in a few words, for answers that list every scheme
     source: str
     rules: list[Rule]
     checks: list[Check] = Field(default_factory=list)
@@ -308,6 +379,7 @@ class MoneyItem(Model):
 
 class Funding(Model):
     source: str
+    short: str          # in a few words, for answers that list every scheme
     text: str
     budget_reserve: bool = False
     envelope_eur: int | None = None
@@ -371,6 +443,7 @@ class Scheme(Model):
     kind: Literal["jeunesse", "logement"]
     aliases: list[str]
     summary: Sourced
+    pitch: str = Field(max_length=130)  # one line on what it brings, for results
     public: Public
     carriers: Carriers
     themes: ListSection | None = None
@@ -385,6 +458,7 @@ class Scheme(Model):
     expected_results: ListSection | None = None
     entry: Entry
     contacts: list[str]
+    volumes: str  # how many young people, places or projects the seed sets
 
     # Parsed conditions, filled by the loader once the vocabulary is known.
     _rules: tuple[tuple[Rule, Condition | None, Condition], ...] = ()

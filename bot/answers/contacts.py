@@ -11,10 +11,8 @@ from bot.answers.reply import (
     pick,
     short_title,
 )
-from bot.communes import CommuneMatch
+from bot.communes import INSEE_PREFIX, CommuneMatch
 from bot.eligibility.engine import territory_of
-from bot.eligibility.entry import NO_SLISL_PHONE
-from bot.extraction import INSEE_PREFIX
 from bot.knowledge import TERRITORY_IDS, Person, Scheme, Territory, knowledge
 
 ALL = "tous"
@@ -32,9 +30,10 @@ def person_line(person: Person) -> str:
 
 def housing_line(role: str | None, territory: Territory | None) -> str:
     where = f" {territory.of_name}" if territory else ""
-    first = pick(role, f"Pour le logement, adresse-toi au SLISL de la MDS{where}, à ta mission locale ou à un CLLAJ.",
-                 f"Pour le logement : le SLISL de la MDS{where}, la mission locale ou un CLLAJ.")
-    return f"{first} {NO_SLISL_PHONE}"
+    return pick(role, f"Pour le logement : va à l'accueil de la MDS{where}, à ta mission locale ou dans un CLLAJ. "
+                      "Le document du Département ne donne pas de numéro direct pour le service logement (SLISL).",
+                f"Pour le logement : l'accueil de la MDS{where}, la mission locale ou un CLLAJ. Le document du "
+                "Département ne donne pas de numéro pour les SLISL.")
 
 
 def ask_commune(role: str | None) -> Reply:
@@ -89,13 +88,13 @@ def contact(role: str | None, territory: Territory | None, scheme: Scheme | None
 
 
 def outside(match: CommuneMatch, role: str | None) -> Reply:
-    place = match.outside_name or "cette commune"
+    place = match.outside_name or "Cette commune"
     return Reply(pick(
         role,
-        f"{place} n'est pas dans le Pas-de-Calais : ces dispositifs sont pour le Pas-de-Calais. "
-        "Ta mission locale peut t'aider près de chez toi.",
-        f"{place} n'est pas dans le Pas-de-Calais : ces dispositifs sont pour le Pas-de-Calais. "
-        "La mission locale du lieu de résidence peut vous orienter.",
+        f"{place} n'est pas dans le Pas-de-Calais, donc pas de SLAI pour toi ici. Près de chez toi, ta mission "
+        "locale peut t'aider. Si tu veux t'installer dans le Pas-de-Calais, un CLLAJ t'accueille aussi.",
+        f"{place} n'est pas dans le Pas-de-Calais, donc pas de SLAI du Département ici. La mission locale du lieu "
+        "de résidence peut orienter ; pour s'installer dans le Pas-de-Calais, un CLLAJ accueille aussi.",
     ))
 
 

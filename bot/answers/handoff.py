@@ -3,8 +3,11 @@ the pause and the return of the assistant, and the adviser's messages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.answers.contacts import housing_line, slai_line
 from bot.answers.reply import Button, Reply, pick
+from bot.answers.safety import urgent_line
 from bot.handoff.dialogue import EMAIL, MODE, PHONE, WHEN, modes_for
 from bot.handoff.models import RETENTION_MONTHS, ContactRequest, PreferredContact, RequestKind
 from bot.knowledge import Territory, knowledge
@@ -52,8 +55,10 @@ def ask(step: str, role: str | None, channel: str | None) -> Reply:
     raise ValueError(step)
 
 
-def receipt(role: str | None, request: ContactRequest, territory: Territory) -> Reply:
-    """The request is made: its reference, who answers and within what delay, and the phone meanwhile."""
+def receipt(role: str | None, request: ContactRequest, territory: Territory, alert: Sequence[str] = (),
+            age: int | None = None) -> Reply:
+    """The request is made: its reference, who answers and within what delay, and the phone meanwhile:
+    for a person who spoke of danger (`alert`), the emergency number, never an office's."""
     days = knowledge().service.callback_working_days
     how = HOW.get(request.preferred_contact, "")
     delay = f"sous {days} jours ouvrés" if days > 1 else "sous 1 jour ouvré"
@@ -63,8 +68,11 @@ def receipt(role: str | None, request: ContactRequest, territory: Territory) -> 
                   f"C'est transmis (référence {request.reference}). {who} vous recontacte {how}, {delay}.")]
     if request.kind == RequestKind.LOGEMENT:
         lines.append(housing_line(role, territory))
-    lines.append(pick(role, f"Si c'est urgent, appelle : {slai_line(territory)}.",
-                      f"Si c'est urgent : {slai_line(territory)}."))
+    if alert:
+        lines.append(urgent_line(alert, age, role))
+    else:
+        lines.append(pick(role, f"Si c'est urgent, appelle : {slai_line(territory)}.",
+                          f"Si c'est urgent : {slai_line(territory)}."))
     if request.preferred_contact == PreferredContact.ICI:
         lines.append(pick(role, "Quand la personne répondra, l'assistant se taira. Écris « annuler » pour revenir à "
                                 "l'assistant.",

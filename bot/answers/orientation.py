@@ -1,93 +1,49 @@
-"""Orientation in the conversation: the questions, why we ask them, the result, "why not X?"."""
+"""Orientation in the conversation: why a question is asked, the result, "why not X?".
+
+The result names the schemes that fit the person's need, the best fit first (two or three at
+most), says what to do next and whom to call, and offers to check the other schemes.
+"""
 
 from __future__ import annotations
 
 from bot.answers.contacts import departement_contacts, housing_line, slai_line, territory_note
-from bot.answers.reply import Button, Reply, bullets, capitalize, intent_payload, is_young, join_fr, pick
+from bot.answers.reply import Button, Reply, bullets, capitalize, intent_payload, join_fr, pick
+from bot.answers.schemes import call_window_line
+from bot.eligibility.conditions import Condition, SituationCondition, walk
 from bot.eligibility.engine import ELIGIBLE, INCOMPLETE, INELIGIBLE, Orientation, SchemeResult
 from bot.knowledge import knowledge
 
-ROLE_BUTTONS = (
-    Button("Un ou une jeune", intent_payload("inform", role="jeune")),
-    Button("Un professionnel", intent_payload("inform", role="professionnel")),
-    Button("Une structure", intent_payload("inform", role="structure")),
-)
-YES_NO_BUTTONS = (
-    Button("Oui", "/affirm"),
-    Button("Non", "/deny"),
-    Button("Je ne sais pas", "/dont_know"),
-)
-STRUCTURE_TYPE_BUTTONS = (
-    ("Association", "association_1901"),
-    ("Mission locale", "mission_locale"),
-    ("École 2e chance", "label_e2c"),
-    ("CLLAJ", "cllaj"),
-    ("Bailleur social", "bailleur_social"),
-    ("Asso agréée FSL", "association_agreee_fsl"),
-    ("Structure jeunesse", "structure_accompagnement_jeunes"),
-    ("Collectivité, EPCI", "collectivite"),
-    ("Entreprise", "entreprise"),
-)
+MAX_SHOWN = 3
+PERSON = Button("Parler à quelqu'un", "/request_human")
+OTHERS = Button("Autres aides", intent_payload("ask_orientation", besoin="autres"))
+SHEET = Button("Préparer la fiche", "/request_sheet")
 
 
-def ask_role() -> Reply:
-    return Reply(
-        "Pour bien vous répondre : vous êtes un ou une jeune, un professionnel qui accompagne un jeune, "
-        "ou une structure qui veut répondre à un appel à projets ?",
-        ROLE_BUTTONS,
-    )
-
-
-def ask_fact(fact: str, role: str | None) -> Reply:
-    """The question for a fact id (age, commune, a situation, structure types)."""
-    vocabulary = knowledge().vocabulary
-    if fact in vocabulary.questions:
-        question = vocabulary.questions[fact]
-        text = (question.jeune if is_young(role) else question.pro) or question.pro or question.jeune or ""
-        if fact == "structure_types":
-            return Reply(text, tuple(Button(t, intent_payload("inform", structure_type=i))
-                                     for t, i in STRUCTURE_TYPE_BUTTONS))
-        if fact in vocabulary.structure_type_ids:
-            return Reply(text, YES_NO_BUTTONS[:2])
-        return Reply(text)
-    term = vocabulary.situation(fact)
-    text = (term.question if is_young(role) else term.question_pro) or term.question or term.label
-    return Reply(text, YES_NO_BUTTONS)
-
-
-def _schemes_concerned(fact: str, orientation: Orientation) -> list[str]:
-    return [r.scheme.short_title for r in orientation.results if fact in r.missing]
-
-
-def why_we_ask(fact: str, orientation: Orientation, role: str | None) -> Reply:
-    if fact == "age":
-        reason = "chaque dispositif a sa tranche d'âge"
+def why_we_ask(fact: str, role: str | None) -> Reply:
+    """ "Pourquoi tu me demandes ça ?" """
+    if fact in ("age", "age_commune"):
+        reason = "chaque dispositif a sa tranche d'âge, et " + pick(
+            role, "ton contact dépend de ta commune", "le contact dépend de la commune")
     elif fact == "commune":
-        reason = ("certains dispositifs sont pour les habitants du Pas-de-Calais, et "
-                  + pick(role, "ton contact dépend de ton territoire", "le contact dépend du territoire"))
+        reason = pick(role, "ton contact dépend de ton territoire", "le contact dépend du territoire")
+    elif fact == "besoin":
+        reason = pick(role, "je ne te pose ensuite que les questions utiles à ce que tu cherches",
+                      "les questions suivantes dépendent de ce que vous cherchez")
     elif fact in ("structure_types", "structure_accompagnement_jeunes"):
         reason = "chaque appel à projets précise quelles structures peuvent le porter"
     else:
         reason = "certains dispositifs sont réservés à cette situation"
-    concerned = _schemes_concerned(fact, orientation)
-    lines = [pick(role, f"Je te le demande parce que {reason}.", f"Je vous le demande parce que {reason}.")]
-    if concerned:
-        lines.append(f"La réponse compte pour : {join_fr(concerned)}.")
-    lines.append(pick(role, "Tu peux répondre « je ne sais pas » : je ne garde ni ton nom ni ton adresse.",
-                      "Vous pouvez répondre « je ne sais pas » : je ne demande ni nom ni adresse."))
-    return Reply("\n".join(lines))
+    return Reply(pick(role, f"Je te le demande parce que {reason}. Tu peux répondre « je ne sais pas » : je ne "
+                            "garde ni ton nom ni ton adresse.",
+                      f"Je vous le demande parce que {reason}. Vous pouvez répondre « je ne sais pas » : je ne "
+                      "demande ni nom ni adresse."))
 
 
-def _entry_lines(results: list[SchemeResult], orientation: Orientation, role: str | None) -> list[str]:
-    """One line per entry service among `results`: whom to contact next."""
+def _contact_lines(results: list[SchemeResult], orientation: Orientation, role: str | None) -> list[str]:
     territory = orientation.territory.territory if orientation.territory else None
     note = territory_note(orientation.commune)
-    lines = []
     services = {r.scheme.entry.service for r in results}
-    if role == "structure":
-        for result in results:
-            lines.append(f"{result.scheme.short_title} — {departement_contacts(result.scheme)}.")
-        return lines
+    lines = []
     if "slai" in services:
         if territory:
             lines.append(pick(role, f"Ton contact : {slai_line(territory)}{note}.",
@@ -100,42 +56,91 @@ def _entry_lines(results: list[SchemeResult], orientation: Orientation, role: st
     return lines
 
 
-def result(orientation: Orientation, role: str | None) -> list[Reply]:
-    """The schemes that fit, one sentence each on why, then what to do next."""
-    eligible = list(orientation.with_status(ELIGIBLE))
-    pending = list(orientation.with_status(INCOMPLETE))
-    buttons = (
-        Button("Parler à quelqu'un", "/request_human"),
-        Button("Autre question", "/ask_orientation"),
-    )
-    if role in ("jeune", "professionnel") and orientation.result("graine_de").status == ELIGIBLE:
-        buttons = (Button("Préparer la fiche", "/request_sheet"), *buttons)
-    if orientation.commune.status == "hors_62" and role != "structure":
-        place = orientation.commune.outside_name or "Cette commune"
-        text = f"{place} n'est pas dans le Pas-de-Calais. "
-    else:
-        text = ""
+def _outside_note(orientation: Orientation, role: str | None) -> str:
+    if orientation.commune.status != "hors_62":
+        return ""
+    place = orientation.commune.outside_name or "Cette commune"
+    return pick(role, f"{place} n'est pas dans le Pas-de-Calais : certains dispositifs demandent d'y habiter, "
+                      "d'autres (le logement) accueillent aussi ceux qui viennent s'y installer. ",
+                f"{place} n'est pas dans le Pas-de-Calais : certains dispositifs demandent d'y habiter, d'autres "
+                "(le logement) accueillent aussi ceux qui viennent s'y installer. ")
+
+
+def _conditions(results: list[SchemeResult], presumed: frozenset[str]) -> list[str]:
+    """What the result takes for granted without asking (RSA under 25, papers): said, to be checked."""
+    vocabulary = knowledge().vocabulary
+    notes = []
+    for situation in sorted(presumed):
+        term = vocabulary.situation(situation)
+        concerned = [r.scheme.short_title for r in results
+                     if any(situation in _situations_of(require) for _, _, require in r.scheme.rules)]
+        if concerned and term.presumed_note:
+            notes.append(f"{join_fr(concerned)} : {term.presumed_note}.")
+    return notes
+
+
+def _situations_of(condition: Condition) -> set[str]:
+    return {v for node in walk(condition) if isinstance(node, SituationCondition) for v in node.values}
+
+
+def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozenset[str], role: str | None,
+           homeless: bool = False, more: bool = False) -> list[Reply]:
+    """The schemes that fit among `ranked` (the person's need), then the next step and the contact."""
+    by_id = {r.scheme.id: r for r in orientation.results}
+    eligible = [by_id[s] for s in ranked if by_id[s].status == ELIGIBLE]
+    pending = [by_id[s] for s in ranked if by_id[s].status == INCOMPLETE]
+    buttons: list[Button] = []
+    if role in ("jeune", "professionnel") and by_id["graine_de"].status == ELIGIBLE:
+        buttons.append(SHEET)
+    if more:
+        buttons.append(OTHERS)
+    buttons.append(PERSON)
+    if role == "structure":
+        return _structure_result(orientation, eligible, pending, tuple(buttons))
+    lead = _outside_note(orientation, role)
+    shelter = next(n for n in knowledge().external.emergency_numbers if n.id == "urgence_sociale")
+    safety = (pick(role, f"Si tu n'as pas d'endroit où dormir ce soir : {shelter.number} ({shelter.details}).\n",
+                   f"Sans endroit où dormir ce soir : {shelter.number} ({shelter.details}).\n")
+              if homeless else "")
     if not eligible and not pending:
-        return [Reply(text + _nothing_fits(orientation, role), buttons)]
-    replies = []
+        return [Reply(lead + safety + _nothing_fits(orientation, role), tuple(buttons))]
+    shown = (eligible or pending)[:MAX_SHOWN]
+    lines = [f"{r.scheme.short_title} : {r.scheme.pitch}" for r in shown]
     if eligible:
-        intro = pick(role, "Voici ce qui peut te correspondre :", "Voici ce qui peut correspondre :")
-        lines = [r.reasons[0] for r in eligible]
-        replies.append(Reply(f"{text}{intro}\n{bullets(lines)}"))
-    if pending:
-        labels = [f"{r.scheme.short_title} (à vérifier avec un conseiller)" for r in pending]
-        replies.append(Reply("Peut-être aussi : " + join_fr(labels) + "."))
-    next_steps = _entry_lines(eligible or pending, orientation, role)
-    replies.append(Reply("Prochaine étape — " + "\n".join(next_steps), buttons))
-    return replies
+        intro = pick(role, "Ce qui peut te correspondre :", "Ce qui peut correspondre :")
+    else:
+        intro = pick(role, "Ce qui pourrait te correspondre, à vérifier avec ton contact :",
+                     "Ce qui pourrait correspondre, à vérifier avec le contact :")
+    text = f"{lead}{safety}{intro}\n{bullets(lines)}"
+    notes = _conditions(shown, presumed)
+    if notes:
+        text += "\nÀ vérifier : " + " ".join(notes)
+    if eligible and pending:
+        maybe = [r.scheme.short_title for r in pending[:2]]
+        text += "\n" + pick(role, f"Peut-être aussi : {join_fr(maybe)}.", f"Peut-être aussi : {join_fr(maybe)}.")
+    step = "Prochaine étape — " + "\n".join(_contact_lines(shown, orientation, role))
+    return [Reply(text), Reply(step, tuple(buttons))]
+
+
+def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pending: list[SchemeResult],
+                      buttons: tuple[Button, ...]) -> list[Reply]:
+    if not eligible and not pending:
+        return [Reply("D'après ces informations, votre structure ne peut porter aucun des sept appels à projets. "
+                      "La DPID du Département peut vous conseiller : "
+                      + departement_contacts(knowledge().scheme("faj_co")) + ".", buttons)]
+    lines = [f"{r.scheme.short_title} — {call_window_line(r.scheme, orientation.as_of)}" for r in eligible[:MAX_SHOWN]]
+    text = "Votre structure peut porter :\n" + bullets(lines) if lines else ""
+    checks = [c for r in pending for c in r.to_check if c] or [
+        f"{r.scheme.short_title} : à vérifier avec le Département." for r in pending]
+    if checks:
+        text = (text + "\n" if text else "") + "À vérifier : " + " ".join(dict.fromkeys(checks))
+    shown = (eligible or pending)[:MAX_SHOWN]
+    contacts = list(dict.fromkeys(departement_contacts(r.scheme) for r in shown))
+    return [Reply(text), Reply("Contact au Département — " + " ; ".join(contacts) + ".", buttons)]
 
 
 def _nothing_fits(orientation: Orientation, role: str | None) -> str:
     territory = orientation.territory.territory if orientation.territory else None
-    if role == "structure":
-        return ("D'après ces informations, votre structure ne peut porter aucun des sept dispositifs. "
-                "La DPID du Département peut vous conseiller : " + departement_contacts(knowledge().scheme("faj_co"))
-                + ".")
     kind = pick(role, "Je n'ai pas trouvé de dispositif qui te corresponde exactement. Ce n'est pas grave : ",
                 "Je n'ai pas trouvé de dispositif qui corresponde exactement. ")
     if territory:
@@ -145,24 +150,16 @@ def _nothing_fits(orientation: Orientation, role: str | None) -> str:
                        "la mission locale du lieu de résidence peut aider à trouver une solution.")
 
 
-def why_not(scheme_id: str, orientation: Orientation, role: str | None) -> Reply:
-    """The engine's reasons for one scheme ("et pourquoi pas le FAJ Co ?")."""
+def verdict(scheme_id: str, orientation: Orientation, role: str | None) -> Reply | None:
+    """The engine's verdict for one scheme on what the person said ("et pourquoi pas le FAJ Co ?"),
+    or None when too little is known to say."""
     found = orientation.result(scheme_id)
     name = capitalize(found.scheme.the_name)
     if found.status == INELIGIBLE:
-        return Reply(" ".join(found.reasons))
+        return Reply(pick(role, "Pour toi : ", "Dans cette situation : ") + " ".join(found.reasons))
     if found.status == ELIGIBLE:
-        text = pick(role, f"{name} peut te correspondre : ", f"{name} peut correspondre : ") + " ".join(found.reasons)
+        text = pick(role, f"{name} peut te correspondre. ", f"{name} peut correspondre. ") + " ".join(found.reasons)
         if found.to_check:
-            text += " À vérifier : " + " ".join(found.to_check)
+            text += " À vérifier : " + found.to_check[0]
         return Reply(text)
-    vocabulary = knowledge().vocabulary
-    missing = [vocabulary.situation(f).label if f in vocabulary.situation_ids else _fact_label(f)
-               for f in found.missing]
-    return Reply(f"Pour {found.scheme.the_name}, il me manque une information : {join_fr(missing, 'ou')}.",
-                 (Button("Continuer", "/ask_orientation"),))
-
-
-def _fact_label(fact: str) -> str:
-    return {"age": "l'âge", "commune": "la commune", "structure_types": "le type de structure",
-            "structure_accompagnement_jeunes": "l'expertise dans l'accompagnement des jeunes"}.get(fact, fact)
+    return None

@@ -1,15 +1,26 @@
-"""Welcome, distress, other languages, misunderstandings and the offer of a person."""
+"""Welcome, danger, other languages, misunderstandings.
+
+Danger first: the number that fits leads the first reply — 3114 for suicidal words or great
+distress, 119 for a minor in danger, 115 for a night without shelter, 17 or 112 for immediate
+danger — then one kind line, then the offer of a person. In French, English or Arabic, from
+fixed phrases: the numbers come from knowledge/external.yml.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.answers.reply import Button, Reply, pick
-from bot.knowledge import Territory, knowledge
+from bot.knowledge import EmergencyNumber, Territory, knowledge
+from bot.reading.language import ARABIC, ENGLISH
+from bot.reading.safety import DISTRESS, IMMEDIATE, NO_SHELTER, SHELTER_FULL, SUICIDE, VIOLENCE
 
 WELCOME = (
     "Bonjour ! Ici Cap Jeunes 62, l'assistant automatique du Département du Pas-de-Calais. "
     "Je peux orienter vers les dispositifs pour les jeunes (formation, logement, projets), "
     "donner les dates, les montants et le bon contact. Une personne peut prendre le relais à tout moment."
 )
+NOTICE = "(Je suis l'assistant automatique du Département du Pas-de-Calais ; une personne peut prendre le relais.)"
 MENU = (
     Button("Trouver une aide", "/ask_orientation"),
     Button("Dates et délais", "/ask_deadline"),
@@ -30,36 +41,126 @@ TOPICS = {
     "request_human": "Parler à quelqu'un",
     "distress": "Aide urgente",
 }
+URGENCE_SOCIALE, ENFANCE, SUICIDE_LINE, POLICE, EUROPE = (
+    "urgence_sociale", "enfance_en_danger", "prevention_suicide", "police", "urgence_europeenne")
+MINOR_UNTIL = 18  # under this age, violence goes to the 119 first
 
 
 def welcome() -> Reply:
     return Reply(WELCOME, MENU)
 
 
-def distress(role: str | None) -> list[Reply]:
-    """Emergency numbers first, whatever the conversation was doing; then a person."""
-    numbers = knowledge().external.emergency_numbers
-    lines = [f"{n.number} — {n.name} : {n.when} ({n.details})." for n in numbers]
-    first = pick(role, "Ta sécurité passe avant tout. Si tu es en danger, appelle maintenant :",
-                 "La sécurité passe avant tout. En cas de danger, appeler maintenant :")
+def _numbers() -> dict[str, EmergencyNumber]:
+    return {n.id: n for n in knowledge().external.emergency_numbers}
+
+
+def numbers_for(kinds: Sequence[str], age: int | None) -> list[str]:
+    """Emergency number ids for these kinds of danger, the one that fits best first."""
+    minor = age is None or age < MINOR_UNTIL
+    ordered: list[str] = []
+    for kind in kinds:
+        if kind == SUICIDE:
+            ordered.append(SUICIDE_LINE)
+        elif kind == IMMEDIATE:
+            ordered += [POLICE, EUROPE]
+        elif kind == VIOLENCE:
+            ordered += [ENFANCE, POLICE] if minor else [POLICE]
+        elif kind in (NO_SHELTER, SHELTER_FULL):
+            ordered.append(URGENCE_SOCIALE)
+        elif kind == DISTRESS:
+            ordered.append(SUICIDE_LINE)
+    return list(dict.fromkeys(ordered)) or [SUICIDE_LINE, URGENCE_SOCIALE, POLICE]
+
+
+def _plain_name(number: EmergencyNumber) -> str:
+    return number.name.removeprefix(f"{number.number} — ")
+
+
+_KIND_LINES = {
+    SUICIDE: ("Tu n'es pas seul(e). Ce que tu ressens compte, et quelqu'un peut t'écouter maintenant.",
+              "Vous n'êtes pas seul(e). Quelqu'un peut écouter maintenant."),
+    VIOLENCE: ("Ce qui t'arrive n'est pas normal, et ce n'est pas ta faute.",
+               "Ce qui arrive n'est pas normal. Ces numéros sont faits pour ça."),
+    IMMEDIATE: ("Mets-toi en sécurité si tu peux, et appelle sans attendre.",
+                "Se mettre en sécurité si possible, et appeler sans attendre."),
+    SHELTER_FULL: ("Même s'il était plein, rappelle-le : c'est le numéro de l'hébergement d'urgence.",
+                   "Même s'il était plein, il faut le rappeler : c'est le numéro de l'hébergement d'urgence."),
+    NO_SHELTER: ("Tu as le droit d'être mis(e) à l'abri ce soir.",
+                 "Toute personne a droit à une mise à l'abri ce soir."),
+    DISTRESS: ("Tu n'es pas seul(e) : des gens sont là pour t'écouter, jour et nuit.",
+               "Des personnes sont là pour écouter, jour et nuit."),
+}
+
+
+def distress(kinds: Sequence[str], role: str | None, age: int | None) -> list[Reply]:
+    """The emergency reply in French: the number that fits, one kind line, the offer of a person."""
+    table = _numbers()
+    ids = numbers_for(kinds, age)
+    lead = table[ids[0]]
+    lines = [pick(role, f"Appelle le {lead.number} maintenant : {_plain_name(lead)}, {lead.details}.",
+                  f"Appelez le {lead.number} maintenant : {_plain_name(lead)}, {lead.details}.")]
+    for other in ids[1:3]:
+        number = table[other]
+        lines.append(f"{number.number} : {_plain_name(number)} ({number.when}).")
+    kind = next((k for k in (SUICIDE, VIOLENCE, IMMEDIATE, SHELTER_FULL, NO_SHELTER, DISTRESS) if k in kinds), DISTRESS)
+    young, other = _KIND_LINES[kind]
+    lines.append(pick(role, young, other))
     return [
-        Reply(first + "\n" + "\n".join(lines)),
-        Reply(pick(role, "Tu veux qu'une personne du Département te recontacte ?",
-                   "Souhaitez-vous qu'une personne du Département vous recontacte ?"),
+        Reply("\n".join(lines)),
+        Reply(pick(role, "Tu veux qu'une personne du Département te recontacte aussi ?",
+                   "Souhaitez-vous qu'une personne du Département vous recontacte aussi ?"),
               (Button("Oui, une personne", "/affirm"), Button("Non merci", "/deny"))),
     ]
 
 
-def other_language(territory: Territory | None) -> Reply:
-    """One line in English and one in Arabic, with the SLAI phone when the territory is known."""
-    if territory is not None:
-        phone = territory.slai.phone
-        english = f"I only speak French. For help, call the local youth service (SLAI): {phone}."
-        arabic = f"أنا أتكلم الفرنسية فقط. للمساعدة، اتصل بالخدمة المحلية للشباب (SLAI): {phone}."
-    else:
-        english = "I only speak French. Write the name of your town to get the phone number of your local service."
-        arabic = "أنا أتكلم الفرنسية فقط. اكتب اسم مدينتك لتحصل على رقم هاتف الخدمة المحلية."
-    return Reply(f"{english}\n{arabic}")
+def urgent_line(kinds: Sequence[str], age: int | None, role: str | None) -> str:
+    """ "Si c'est urgent : …" for a person who spoke of danger: the emergency number, never an office."""
+    number = _numbers()[numbers_for(kinds, age)[0]]
+    return pick(role, f"Si c'est urgent, n'attends pas : appelle le {number.number} ({_plain_name(number)}).",
+                f"Si c'est urgent : le {number.number} ({_plain_name(number)}).")
+
+
+# --- English and Arabic -----------------------------------------------------------------------
+
+_ENGLISH_NAMES = {URGENCE_SOCIALE: "emergency shelter", ENFANCE: "child in danger", SUICIDE_LINE: "suicide prevention",
+                  POLICE: "police", EUROPE: "any emergency"}
+_ARABIC_NAMES = {URGENCE_SOCIALE: "مبيت طارئ", ENFANCE: "طفل في خطر", SUICIDE_LINE: "الوقاية من الانتحار",
+                 POLICE: "الشرطة", EUROPE: "أي حالة طارئة"}
+_ENGLISH_KIND = {SUICIDE: "You are not alone: someone can listen to you now.",
+                 VIOLENCE: "What is happening to you is not okay, and it is not your fault.",
+                 NO_SHELTER: "You have the right to a safe place tonight.",
+                 SHELTER_FULL: "Even if it was full, call it again: it is the emergency shelter number."}
+_ARABIC_KIND = {SUICIDE: "لست وحدك: هناك من يستطيع الاستماع إليك الآن.",
+                VIOLENCE: "ما يحدث لك ليس طبيعياً، وليس ذنبك.",
+                NO_SHELTER: "من حقك أن تجد مكاناً آمناً هذه الليلة.",
+                SHELTER_FULL: "حتى لو كان ممتلئاً، اتصل به مرة أخرى: إنه رقم المبيت الطارئ."}
+
+
+def other_language(language: str, kinds: Sequence[str], age: int | None, territory: Territory | None) -> Reply:
+    """Numbers and the local contact in English or Arabic (fixed phrases); English for other languages."""
+    table = _numbers()
+    ids = numbers_for(kinds, age) if kinds else [URGENCE_SOCIALE, ENFANCE, SUICIDE_LINE, POLICE, EUROPE]
+    if language == ARABIC:
+        lines = [f"اتصل الآن بالرقم {table[ids[0]].number} ({_ARABIC_NAMES[ids[0]]})، مجاني، على مدار الساعة."
+                 if kinds else "أنا أجيب بالفرنسية فقط. أرقام الطوارئ في فرنسا مجانية وعلى مدار الساعة:"]
+        lines += [f"{table[i].number} : {_ARABIC_NAMES[i]}" for i in (ids[1:] if kinds else ids)]
+        kind_line = next((_ARABIC_KIND[k] for k in kinds if k in _ARABIC_KIND), None)
+        lines += [kind_line] if kind_line else []
+        lines.append(f"الخدمة المحلية للشباب (SLAI) : {territory.slai.phone}" if territory
+                     else "اكتب اسم مدينتك لتحصل على رقم الخدمة المحلية للشباب.")
+        return Reply("\n".join(lines))
+    lines = [f"Call {table[ids[0]].number} now ({_ENGLISH_NAMES[ids[0]]}): free, 24/7."
+             if kinds else "I can only answer in French. Emergency numbers in France, free and 24/7:"]
+    lines += [f"{table[i].number}: {_ENGLISH_NAMES[i]}" for i in (ids[1:] if kinds else ids)]
+    kind_line = next((_ENGLISH_KIND[k] for k in kinds if k in _ENGLISH_KIND), None)
+    lines += [kind_line] if kind_line else []
+    lines.append(f"Your local youth service (SLAI {territory.name}): {territory.slai.phone}." if territory
+                 else "Write the name of your town to get the phone number of your local youth service.")
+    return Reply("\n".join(lines))
+
+
+def is_foreign(language: str) -> bool:
+    return language in (ENGLISH, ARABIC)
 
 
 def clarify(role: str | None, likely_intents: list[str]) -> Reply:

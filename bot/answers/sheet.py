@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.answers.reply import Button, Reply, bullets, pick, short_title
 from bot.prescription.fields import Field
 from bot.prescription.models import Sheet
-from bot.prescription.notice import notice
+from bot.prescription.notice import first_screen, notice
 
 # The question for each field: (to a young person, to a professional about the young person).
 QUESTIONS: dict[str, tuple[str, str]] = {
@@ -56,8 +56,16 @@ SKIP = Button("Passer", "/dont_know")
 CONFIRM = (Button("C'est bon", "/affirm"), Button("Corriger", "/deny"))
 
 
+CONSENT_BUTTONS = (Button("J'accepte", "/affirm"), Button("Non merci", "/deny"), Button("En savoir plus", "/ask_why"))
+
+
 def ask_consent(role: str) -> Reply:
-    return Reply(notice(role), (Button("J'accepte", "/affirm"), Button("Non merci", "/deny")))
+    """The first screen of the privacy notice in plain words; "En savoir plus" gives the full text."""
+    return Reply(first_screen(role), CONSENT_BUTTONS)
+
+
+def full_notice(role: str) -> Reply:
+    return Reply(notice(role), CONSENT_BUTTONS[:2])
 
 
 def refused(role: str, slai: str | None) -> Reply:

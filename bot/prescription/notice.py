@@ -42,6 +42,23 @@ _VOUS = (
 )
 
 
+_FIRST_TU = (
+    "Pour ta fiche, je vais te demander ton nom, ta date de naissance et comment te joindre. Ça va seulement au "
+    "SLAI de ton territoire, et c'est effacé {sheets} mois après. Tu es d'accord ?"
+)
+_FIRST_VOUS = (
+    "Pour la fiche, je vais demander le nom du ou de la jeune, sa date de naissance et comment le ou la joindre. "
+    "Ces informations vont seulement au SLAI du territoire et sont effacées {sheets} mois après. D'accord ?"
+)
+MAX_FIRST_SCREEN = 260
+
+
+def first_screen(role: str) -> str:
+    """The notice's first screen, in plain words: what is asked, who gets it, for how long; the
+    full text (`notice`) is one tap away."""
+    return (_FIRST_TU if role == "jeune" else _FIRST_VOUS).format(sheets=SHEET_RETENTION_MONTHS)
+
+
 def notice(role: str, privacy_url: str = PRIVACY_PATH) -> str:
     """The notice for `role` ("jeune": tu; "professionnel" or "structure": vous).
 

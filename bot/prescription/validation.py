@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from bot.communes import AMBIGUOUS, OUTSIDE, RESOLVED, Commune, communes
+from bot.communes import AMBIGUOUS, INSEE_PREFIX, OUTSIDE, RESOLVED, Commune, communes
 from bot.prescription import fields as F
 from bot.prescription.fields import Field, PartialDate
 from bot.prescription.models import age_on
@@ -43,7 +43,6 @@ MAX_TEXT = 500
 MAX_NAME = 80
 MAX_INPUT = 2_000  # longer input is refused before any parsing
 EARLIEST_SCHOOL_YEAR = 1980
-INSEE_PREFIX = "insee:"
 MAX_LISTED_COMMUNES = 5
 
 

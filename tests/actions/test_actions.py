@@ -1,26 +1,17 @@
-"""Each action, with an inline tracker: what the user would see, and the slots it sets."""
+"""Each action, with an inline tracker: one call into bot/conversation/, what the user would see,
+and the slots it sets."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from support_actions import run, texts, tracker
 
-from actions.contacts import ActionAnswerContact
-from actions.facts import ActionExtractFacts
 from actions.handoff import ActionOfferPerson
-from actions.orientation import (
-    ActionAnswerEligibility,
-    ActionAskFactAnswer,
-    ActionExplainQuestion,
-    ActionShowOrientation,
-    ValidateOrientationForm,
-    next_slot,
-)
-from actions.safety import ActionClarify, ActionDistress, ActionHandleYesNo, ActionSessionStart
-from actions.schemes import ActionAnswerDeadline, ActionAnswerFunding
-from bot.knowledge import knowledge
-
-ALL = sorted(knowledge().vocabulary.situation_ids)
+from actions.orientation import ActionCancel, ActionExplainQuestion, ActionOrient
+from actions.safety import ActionClarify, ActionDistress, ActionOtherLanguage, ActionSessionStart, ActionSmallTalk
+from actions.schemes import ActionAnswer
 
 
 @pytest.fixture(autouse=True)
@@ -36,89 +27,72 @@ def pinned_today(monkeypatch, tmp_path):
     dispose_engines()
 
 
-async def test_extract_facts_reads_age_and_commune_in_one_message() -> None:
-    _, events = await run(ActionExtractFacts(), tracker(intent="inform", entities=[("age", "17"), ("commune", "lens")],
-                                                         text="g 17 ans et jhabite a lens"))
-    slots = {e["name"]: e["value"] for e in events}
+def slots_of(events: list[dict]) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_orient_reads_every_fact_and_gives_the_result() -> None:
+    messages, events = await run(ActionOrient(), tracker(intent="inform", text="g 17 ans et jhabite a lens, j'ai quitté le lycée"))
+    slots = slots_of(events)
     assert slots["age"] == 17 and slots["commune"] == "Lens" and slots["territoire"] == "lens_lievin"
+    assert "« graine de »" in texts(messages) and "03 21 13 19 35" in texts(messages)
 
 
-async def test_contact_for_lens_gives_the_seed_phone() -> None:
-    messages, _ = await run(ActionAnswerContact(), tracker(intent="ask_contact", entities=[("commune", "Lens")],
-                                                            text="numéro du SLAI de Lens"))
+async def test_orient_asks_age_and_commune_together_and_keeps_the_question() -> None:
+    messages, events = await run(ActionOrient(), tracker(intent="ask_orientation", text="j'ai arrêté le lycée"))
+    slots = slots_of(events)
+    assert slots["pending_fact"] == "age_commune" and slots["pending_offer"] == "question"
+    assert "Quel âge as-tu, et dans quelle commune" in texts(messages)
+
+
+async def test_a_bare_number_answers_the_age_question() -> None:
+    slots = {"role": "jeune", "situations": ["decrochage_scolaire"], "besoin": ["formation"],
+             "pending_fact": "age", "pending_offer": "question", "asked": ["age_commune", "age"], "commune": "Arras",
+             "territoire": "arrageois", "welcomed": True}
+    messages, events = await run(ActionOrient(), tracker(slots=slots, intent="inform", text="17"))
+    assert slots_of(events)["age"] == 17 and "03 21 15 21 10" in texts(messages)
+
+
+async def test_answer_gives_the_contact_of_lens() -> None:
+    messages, _ = await run(ActionAnswer(), tracker(intent="ask_contact", text="numéro du SLAI de Lens"))
     assert "03 21 13 19 35" in texts(messages)
 
 
-async def test_contact_all_slai_in_messages_of_three() -> None:
-    messages, _ = await run(ActionAnswerContact(), tracker(intent="ask_contact", entities=[("territoire", "tous")]))
-    assert len(messages) == 3
+async def test_answer_all_slai_in_messages_of_three_phones_at_most() -> None:
+    messages, _ = await run(ActionAnswer(), tracker(intent="ask_contact", entities=[("territoire", "tous")],
+                                                    text='/ask_contact{"territoire": "tous"}'))
+    phones = [len(re.findall(r"0\d(?: \d\d){4}", m["text"])) for m in messages]
+    assert sum(phones) == 9 and max(phones) <= 3
 
 
-async def test_deadline_for_a_structure_and_the_glossary_slot() -> None:
-    messages, events = await run(ActionAnswerDeadline(), tracker(
-        slots={"role": "structure"}, intent="ask_deadline", entities=[("dispositif", "FAJ Co")]))
+async def test_answer_the_deadline_to_a_structure_and_keep_the_scheme() -> None:
+    messages, events = await run(ActionAnswer(), tracker(slots={"role": "structure"}, intent="ask_deadline",
+                                                         text="date limite du FAJ Co ?"))
     assert "était ouvert du 12/01/2026 au 15/09/2026 : il est clos" in texts(messages)
-    assert {"event": "slot", "name": "dispositif", "value": "faj_co", "timestamp": None} in events
+    assert slots_of(events)["dispositif"] == "faj_co"
 
 
-async def test_deadline_for_a_young_person_in_lens_adds_the_slai() -> None:
-    messages, _ = await run(ActionAnswerDeadline(), tracker(
-        slots={"role": "jeune", "territoire": "lens_lievin"}, intent="ask_deadline", entities=[("dispositif", "graine de")]))
-    text = texts(messages)
-    assert "01/07/2026 au 30/06/2027" in text and "03 21 13 19 35" in text and "clos" not in text
+async def test_answer_a_topic_without_scheme_for_every_scheme() -> None:
+    messages, _ = await run(ActionAnswer(), tracker(slots={"role": "structure"}, intent="ask_funding",
+                                                    text="quels montants ?"))
+    assert "De quel dispositif" not in texts(messages) and "52 000 €" in texts(messages)
 
 
-async def test_a_topic_without_scheme_asks_which_one() -> None:
-    messages, _ = await run(ActionAnswerFunding(), tracker(slots={"role": "structure"}, intent="ask_funding"))
-    assert len(messages[0]["buttons"]) == 7
-
-
-async def test_the_form_asks_the_engines_next_question_and_records_the_answer() -> None:
-    slots = {"role": "jeune", "age": 17, "commune": "Lens"}
-    assert next_slot(tracker(slots=slots)) == "fact_answer"
-    messages, events = await run(ActionAskFactAnswer(), tracker(slots=slots))
-    pending = next(e["value"] for e in events if e.get("name") == "pending_fact")
-    assert messages[0]["buttons"][0]["payload"] == "/affirm"
-    validated = ValidateOrientationForm().validate_fact_answer(
-        "oui", None, tracker(slots={**slots, "pending_fact": pending}), {})
-    assert pending in validated["situations"] and validated["fact_answer"] is None
-
-
-async def test_the_form_is_done_when_nothing_is_missing() -> None:
-    slots = {"role": "jeune", "age": 19, "commune": "Calais", "situations": ["ase_sorti"],
-             "situations_no": [s for s in ALL if s != "ase_sorti"]}
-    assert next_slot(tracker(slots=slots)) is None
-    messages, _ = await run(ActionShowOrientation(), tracker(slots=slots))
-    assert "Coordo ASE" in texts(messages) and "03 21 00 01 96" in texts(messages)
-
-
-async def test_an_unknown_commune_is_asked_again_without_echoing_the_text() -> None:
-    from rasa_sdk.executor import CollectingDispatcher
-
-    dispatcher = CollectingDispatcher()
-    result = ValidateOrientationForm().validate_commune("<script>x</script>", dispatcher, tracker(slots={"role": "jeune"}),
-                                                        {})
-    assert result == {"commune": None} and "<script>" not in texts(dispatcher.messages)
-
-
-async def test_why_do_you_ask_during_the_form() -> None:
-    slots = {"role": "jeune", "age": 17, "commune": "Lens", "requested_slot": "fact_answer", "pending_fact": "ase_confie"}
-    messages, _ = await run(ActionExplainQuestion(), tracker(slots=slots, intent="ask_why", active_loop="orientation_form"))
-    assert "Coordo ASE" in texts(messages)
-
-
-async def test_why_not_faj_co_at_17() -> None:
-    slots = {"role": "jeune", "age": 17, "commune": "Lens", "situations": ["neet"],
-             "situations_no": [s for s in ALL if s != "neet"]}
-    messages, _ = await run(ActionAnswerEligibility(), tracker(slots=slots, intent="ask_eligibility",
-                                                               entities=[("dispositif", "FAJ Co")]))
-    assert "à 17 ans, il faut être en apprentissage" in texts(messages)
+async def test_why_do_you_ask_during_a_question() -> None:
+    slots = {"role": "jeune", "pending_fact": "groupe:logement", "pending_offer": "question"}
+    messages, _ = await run(ActionExplainQuestion(), tracker(slots=slots, intent="ask_why"))
+    assert "Je te le demande parce que" in texts(messages) and "Pour le logement, où en es-tu" in texts(messages)
 
 
 async def test_distress_first_then_the_offer_of_a_person() -> None:
-    messages, events = await run(ActionDistress(), tracker(intent="distress"))
-    assert "115" in messages[0]["text"] and "3114" in messages[0]["text"]
-    assert any(e.get("name") == "pending_offer" and e.get("value") == "person" for e in events)
+    messages, events = await run(ActionDistress(), tracker(intent="distress", text="je dors dehors ce soir"))
+    assert messages[0]["text"].startswith("Appelle le 115")
+    assert slots_of(events)["pending_offer"] == "person" and slots_of(events)["alert"] == ["sans_abri"]
+
+
+async def test_english_gets_english() -> None:
+    messages, _ = await run(ActionOtherLanguage(), tracker(intent="other_language", text="hello I live in Calais"))
+    assert "I can only answer in French" in texts(messages) and "03 21 00 01 96" in texts(messages)
 
 
 async def test_the_offer_of_a_person_gives_the_slai() -> None:
@@ -126,16 +100,8 @@ async def test_the_offer_of_a_person_gives_the_slai() -> None:
     assert "03 21 56 88 55" in texts(messages)
 
 
-async def test_a_no_that_corrects_a_fact_runs_the_orientation_again() -> None:
-    messages, events = await run(ActionHandleYesNo(), tracker(slots={"age": 17, "role": "jeune"}, intent="deny",
-                                                              entities=[("age", "18")], text="non en fait j'ai 18 ans"))
-    assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "orientation_form"}]
-    messages, events = await run(ActionHandleYesNo(), tracker(slots={"role": "jeune"}, intent="deny", text="non"))
-    assert "Autre chose" in texts(messages)
-
-
 async def test_a_turn_no_rule_covers_is_clarified_then_forgotten_so_the_assistant_listens() -> None:
-    _, events = await run(ActionClarify(), tracker(intent="affirm", ranking=[{"name": "affirm"}]))
+    _, events = await run(ActionClarify(), tracker(intent="affirm", ranking=[{"name": "affirm"}], text="blip"))
     assert events[-1]["event"] == "rewind"
     _, events = await run(ActionClarify(), tracker(intent="nlu_fallback", ranking=[{"name": "nlu_fallback"}]))
     assert all(e["event"] != "rewind" for e in events)
@@ -143,15 +109,27 @@ async def test_a_turn_no_rule_covers_is_clarified_then_forgotten_so_the_assistan
 
 async def test_second_misunderstanding_in_a_row_offers_a_person() -> None:
     fallback = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
-    once, _ = await run(ActionClarify(), tracker(intent="nlu_fallback", events=[fallback],
+    once, _ = await run(ActionClarify(), tracker(intent="nlu_fallback", events=[fallback], text="blablou",
                                                  ranking=[{"name": "nlu_fallback"}, {"name": "ask_contact"}]))
     assert once[0]["buttons"][0]["payload"] == "/ask_contact"
-    twice, _ = await run(ActionClarify(), tracker(intent="nlu_fallback", events=[fallback, fallback]))
+    twice, _ = await run(ActionClarify(), tracker(intent="nlu_fallback", events=[fallback, fallback], text="brrr"))
     assert "personne" in texts(twice)
 
 
-async def test_session_start_says_it_is_an_automatic_assistant_and_a_person_can_take_over() -> None:
-    messages, events = await run(ActionSessionStart(), tracker(slots={"age": 17}))
-    assert "assistant automatique" in messages[0]["text"] and "prendre le relais" in messages[0]["text"]
-    assert events[0]["event"] == "session_started" and events[-1]["event"] == "action"
+async def test_small_talk_asks_the_pending_question_again() -> None:
+    slots = {"role": "jeune", "pending_fact": "age_commune", "pending_offer": "question", "welcomed": True}
+    messages, _ = await run(ActionSmallTalk(), tracker(slots=slots, intent="thanks", text="merci"))
+    assert "Quel âge as-tu" in texts(messages)
+
+
+async def test_cancel_drops_the_question() -> None:
+    slots = {"role": "jeune", "pending_fact": "age_commune", "pending_offer": "question", "welcomed": True}
+    _, events = await run(ActionCancel(), tracker(slots=slots, intent="cancel", text="laisse tomber"))
+    assert slots_of(events)["pending_offer"] is None
+
+
+async def test_session_start_carries_the_facts_and_leaves_the_welcome_to_the_first_reply() -> None:
+    messages, events = await run(ActionSessionStart(), tracker(slots={"age": 17, "welcomed": True}))
+    assert messages == [] and events[0]["event"] == "session_started" and events[-1]["event"] == "action"
     assert any(e.get("name") == "age" and e.get("value") == 17 for e in events)
+    assert not any(e.get("name") == "welcomed" for e in events)

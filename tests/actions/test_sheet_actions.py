@@ -47,7 +47,8 @@ async def test_start_prefills_from_the_orientation() -> None:
 
 async def test_consent_notice_then_the_first_question() -> None:
     messages, _ = await run(ActionAskSheetConsent(), tracker(slots={"role": "jeune"}))
-    assert "Département du Pas-de-Calais" in texts(messages) and messages[0]["buttons"][0]["payload"] == "/affirm"
+    assert "SLAI" in texts(messages) and messages[-1]["buttons"][0]["payload"] == "/affirm"
+    assert [b["payload"] for b in messages[-1]["buttons"]][-1] == "/ask_why"  # the full notice, one tap away
     messages, events = await run(ActionAskSheetAnswer(), tracker(slots={"role": "jeune", "sheet_type": "graine_de",
                                                                         "sheet_values": {}}))
     assert texts(messages) == "Quel est ton nom de famille ?"

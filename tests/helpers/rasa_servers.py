@@ -38,7 +38,7 @@ def fingerprint() -> str:
 
     digest.update(rasa.__version__.encode())
     files = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml")),
-             *sorted((ROOT / "rasa_ext" / "nlu").rglob("*.py"))]
+             *sorted((ROOT / "rasa_ext" / "nlu").rglob("*.py")), *sorted((ROOT / "bot" / "reading").rglob("*.py"))]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

@@ -11,9 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 def tracker(slots: dict[str, Any] | None = None, intent: str | None = None, entities=(), text: str = "",
             events: list[dict] | None = None, active_loop: str | None = None,
             ranking: list[dict] | None = None) -> Tracker:
-    message = {"intent": {"name": intent}, "entities": [{"entity": e, "value": v} for e, v in entities],
+    extractor = {} if text.startswith("/") else {"extractor": "DIETClassifier"}  # a button's entities have none
+    message = {"intent": {"name": intent}, "entities": [{"entity": e, "value": v, **extractor} for e, v in entities],
                "text": text, "intent_ranking": ranking or []}
-    return Tracker(sender_id="test", slots=dict(slots or {}), latest_message=message, events=events or [],
+    # Past the first turn unless a test says otherwise: the first reply of a session adds a notice.
+    return Tracker(sender_id="test", slots={"welcomed": True, **(slots or {})}, latest_message=message, events=events or [],
                    paused=False, followup_action=None, active_loop={"name": active_loop} if active_loop else {},
                    latest_action_name="action_listen")
 

@@ -40,3 +40,12 @@ def test_the_privacy_documents_quote_the_same_retention_periods() -> None:
     assert f"{SHEET_RETENTION_MONTHS} mois" in page and f"{CONVERSATION_RETENTION_MONTHS} mois" in page
     assert "6.1.e" in page and "CNIL" in page
     assert (ROOT / "docs" / "aipd.md").exists()
+
+
+@pytest.mark.parametrize("role", ["jeune", "professionnel"])
+def test_the_first_screen_is_short_and_plain(role: str) -> None:
+    from bot.prescription.notice import MAX_FIRST_SCREEN, first_screen
+
+    text = first_screen(role)
+    assert len(text) <= MAX_FIRST_SCREEN and "SLAI" in text and f"{SHEET_RETENTION_MONTHS} mois" in text
+    assert "RGPD" not in text and "6.1.e" not in text

@@ -1,0 +1,184 @@
+"""One pass over a message gives every fact it states: `read(text, ...) -> Reading`.
+
+Role, age, commune, situations, needs, schemes, territories, topics asked, terms to define,
+a short reply ("oui", "ok"), a correction, danger, language. Pure and deterministic: the same
+text and context always give the same reading, in any dialogue state. The NLU's intent and
+entities come in as hints: a button's payload ("/inform{"role": "jeune"}") is certain, a
+model's entity only fills what the words did not say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.communes import INSEE_PREFIX, communes
+from bot.knowledge import TERRITORY_IDS
+from bot.lexicon import to_id
+from bot.reading.ages import MAX_AGE, MIN_AGE, ages_in, bare_age, foreign_age, own_age
+from bot.reading.language import FRENCH, NONE, language_of
+from bot.reading.names import needs_in, schemes_in, structure_types_in, territories_in
+from bot.reading.places import Place, bare_place, chosen, places_in
+from bot.reading.replies import is_correction, short_reply
+from bot.reading.roles import JEUNE, PROCHE, speaks_for_self, stated_role
+from bot.reading.safety import Danger, danger_in
+from bot.reading.situations import situations_in
+from bot.reading.topics import terms_in, topics_in
+from bot.reading.words import Words
+
+AGE, COMMUNE, AGE_COMMUNE = "age", "commune", "age_commune"  # what `expecting` may be
+_QUESTION_STARTS = frozenset({"quoi", "quel", "quelle", "quels", "quelles", "comment", "combien", "quand",
+                              "pourquoi", "qui", "ou", "est", "c", "qu", "peut", "puis", "y"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    language: str = FRENCH
+    danger: Danger | None = None
+    role: str | None = None          # said outright, or shown (first person with one's own facts)
+    age: int | None = None
+    place: Place | None = None       # where the person lives (or the young person)
+    denied_places: tuple[Place, ...] = ()
+    yes: frozenset[str] = frozenset()  # situations that apply
+    no: frozenset[str] = frozenset()   # situations that do not
+    needs: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()
+    territories: tuple[str, ...] = ()
+    structure_types: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    reply: str | None = None         # "oui" / "non" / "inconnu" / "ok" for a short message
+    correction: bool = False
+    question: bool = False
+    button: bool = False             # the message is a button's payload
+    first_person: bool = False       # "je", "j'", "moi": the person speaks of themselves
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def states_facts(self) -> bool:
+        """Whether the message gives something about the person (age, place, situation, role, need)."""
+        return bool(self.age is not None or self.place or self.yes or self.no or self.role or self.needs)
+
+
+def _payload(entities: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """Entities of a button payload (`/intent{...}`): those no extractor found in the text."""
+    found: dict[str, list[Any]] = {}
+    for entity in entities:
+        if entity.get("extractor") is None and entity.get("start") is None:
+            found.setdefault(str(entity.get("entity")), []).append(entity.get("value"))
+    return found
+
+
+def _model(entities: Sequence[Mapping[str, Any]], name: str) -> list[str]:
+    """Ids of the model's entities of one kind ("dispositif" → faj_co)."""
+    ids = [to_id(name, e.get("value")) for e in entities if e.get("entity") == name and e.get("extractor")]
+    return [i for i in ids if i]
+
+
+def _is_question(text: str, words: Words) -> bool:
+    return "?" in text or bool(words.all and words.all[0] in _QUESTION_STARTS)
+
+
+def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, Any]] = (),
+         expecting: str | None = None) -> Reading:
+    """Everything the message says. `expecting` is what the dialogue just asked ("age",
+    "commune", a situation…): a bare "19" or "Béthnue" is an answer only to that question."""
+    button = text.startswith("/")
+    payload = _payload(entities) if button else {}
+    words = Words.of("" if button else text)
+    question = _is_question(text, words)
+    schemes = list(dict.fromkeys([*schemes_in(words), *_model(entities, "dispositif"),
+                                  *(to_id("dispositif", v) or "" for v in payload.get("dispositif", ()))]))
+    schemes = [s for s in schemes if s]
+    situations = situations_in(words, asks_about_schemes=question and bool(schemes))
+    yes, no = set(situations.yes), set(situations.no)
+    for value in payload.get("situation", ()):
+        situation = to_id("situation", value)
+        if situation:
+            (no if intent == "deny" else yes).add(situation)
+
+    places = places_in(words)
+    place = chosen(places)
+    ages = ages_in(words)
+    age = ages[-1] if ages else None
+    if not button and expecting in (AGE, AGE_COMMUNE) and age is None:
+        age = bare_age(text) if expecting == AGE else _lone_number(words)
+    if not button and expecting in (COMMUNE, AGE_COMMUNE) and place is None:
+        place = bare_place(" ".join(w for w in words.all if not w.isdigit() or len(w) == 5) or text)
+    for value in payload.get("commune", ()):
+        place = _payload_place(str(value))
+    if age is None and not button:
+        age = foreign_age(text)
+    for value in payload.get("age", ()):
+        age = bare_age(str(value))
+
+    role = _role(words, payload, age, yes)
+    if role == PROCHE:
+        yes.discard("enfant_a_charge")
+    elif own_age(words) is not None and (words.has("ma fille") or words.has("mon fils")):
+        yes.add("enfant_a_charge")
+    needs = list(payload.get("besoin", ())) + needs_in(words, frozenset(yes))
+    territories = [*territories_in(words), *_model(entities, "territoire"),
+                   *(v for v in payload.get("territoire", ()) if v in TERRITORY_IDS)]
+    types = [*structure_types_in(words), *_model(entities, "structure_type"),
+             *(to_id("structure_type", v) or "" for v in payload.get("structure_type", ()))]
+    return Reading(
+        text=text,
+        language=FRENCH if button or (place and language_of(words) == NONE) else language_of(words),
+        danger=None if button else danger_in(words),
+        role=role,
+        age=age,
+        place=place,
+        denied_places=tuple(p for p in places if p.denied),
+        yes=frozenset(yes),
+        no=frozenset(no - yes),
+        needs=tuple(dict.fromkeys(n for n in needs if n)),
+        schemes=tuple(schemes),
+        territories=tuple(dict.fromkeys(territories)),
+        structure_types=tuple(dict.fromkeys(t for t in types if t)),
+        topics=tuple(topics_in(words)),
+        terms=tuple(terms_in(words)),
+        reply=short_reply(words),
+        correction=is_correction(words),
+        question=question,
+        button=button,
+        first_person=speaks_for_self(words),
+        payload=payload,
+    )
+
+
+def _lone_number(words: Words) -> int | None:
+    """ "19 lens", "lens 19": the one short number of an answer to "âge et commune ?"."""
+    numbers = [w for w in words.all if w.isdigit() and len(w) <= 2]
+    if len(numbers) == 1 and MIN_AGE <= int(numbers[0]) <= MAX_AGE:
+        return int(numbers[0])
+    return None
+
+
+def _payload_place(value: str) -> Place | None:
+    if value.startswith(INSEE_PREFIX):
+        commune = communes().by_insee(value[len(INSEE_PREFIX):])
+        if commune is not None:
+            return Place(communes().resolve(commune.name), 0, 0)
+    return bare_place(value)
+
+
+def _role(words: Words, payload: Mapping[str, list[Any]], age: int | None, yes: set[str]) -> str | None:
+    for value in payload.get("role", ()):
+        return to_id("role", value) or (value if value == PROCHE else None)
+    said = stated_role(words)
+    if said == PROCHE and own_age(words) is not None:
+        return JEUNE  # "j'ai 19 ans et ma fille a 2 ans": a young parent
+    if said:
+        return said
+    about_others = words.has("il") or words.has("elle")
+    if speaks_for_self(words) and not about_others and (own_age(words) is not None or yes or _own_place(words)):
+        return JEUNE
+    return None
+
+
+def _own_place(words: Words) -> bool:
+    """ "j'habite à Frévent", "mon SLAI": the person speaks of where they live."""
+    return words.has("j habite") or words.has("je vis") or words.has("mon slai") or words.has("chez moi")

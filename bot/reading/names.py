@@ -1,0 +1,57 @@
+"""Names from knowledge/ spelled in a message: schemes, territories, structure types, needs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.knowledge import SCHEME_IDS, TERRITORY_IDS, knowledge
+from bot.reading.words import PhraseTable, Words
+
+
+@lru_cache(maxsize=1)
+def _schemes() -> PhraseTable:
+    k = knowledge()
+    pairs = []
+    for scheme_id in SCHEME_IDS:
+        scheme = k.scheme(scheme_id)
+        for text in (scheme.short_title, scheme.title, scheme.button_title, *scheme.aliases):
+            pairs.append((text, scheme_id))
+    return PhraseTable.build(pairs)
+
+
+@lru_cache(maxsize=1)
+def _territories() -> PhraseTable:
+    k = knowledge()
+    return PhraseTable.build(
+        (text, t) for t in TERRITORY_IDS for text in (k.territory(t).name, *k.territory(t).aliases))
+
+
+@lru_cache(maxsize=1)
+def _structure_types() -> PhraseTable:
+    return PhraseTable.build(
+        (text, term.id) for term in knowledge().vocabulary.structure_types for text in (term.label, *term.aliases))
+
+
+@lru_cache(maxsize=1)
+def _needs() -> PhraseTable:
+    return PhraseTable.build(
+        (text, need.id) for need in knowledge().vocabulary.needs for text in (need.label, need.button, *need.aliases))
+
+
+def schemes_in(message: Words) -> list[str]:
+    return _schemes().values(message.all)
+
+
+def territories_in(message: Words) -> list[str]:
+    return _territories().values(message.all)
+
+
+def structure_types_in(message: Words) -> list[str]:
+    return _structure_types().values(message.all)
+
+
+def needs_in(message: Words, situations: frozenset[str]) -> list[str]:
+    """Needs named ("un appart", "une formation") or shown by a situation ("je suis à la rue")."""
+    named = _needs().values(message.all)
+    shown = [n.id for n in knowledge().vocabulary.needs if set(n.situations) & situations]
+    return list(dict.fromkeys([*shown, *named]))

@@ -1,0 +1,91 @@
+"""Who is speaking, from their words.
+
+- "je suis éducatrice", "je suis conseiller à la mission locale", "un jeune que j'accompagne":
+  a professional;
+- "ma fille", "mon fils" with an age or a situation of theirs ("ma fille a 16 ans", "mon fils a
+  arrêté le lycée"): a parent or relative (`proche`), spoken to with "vous", about the young person;
+- "on est une asso", "nous sommes un bailleur", "notre CLLAJ", "je représente une association":
+  a structure;
+- "je suis un jeune", "c'est pour moi", or the first person with one's own age or situation
+  ("j'ai 19 ans", "je suis à la rue", "jsuis en CEJ à la mission locale"): a young person.
+A correction ("mais non, je suis un jeune") is a role said again: the last word wins.
+"""
+
+from __future__ import annotations
+
+from bot.reading.words import PhraseTable, Words
+
+JEUNE, PRO, STRUCTURE, PROCHE = "jeune", "professionnel", "structure", "proche"
+
+def _jobs() -> list[str]:
+    """Job titles of the professionals who accompany young people."""
+    return [
+        "educateur", "educatrice", "educateur specialise", "educatrice specialisee", "conseiller", "conseillere",
+        "cip", "assistant social", "assistante sociale", "travailleur social", "travailleuse sociale", "referent",
+        "referente", "cesf", "coach jeunesse", "coordo ase", "coordinateur", "coordinatrice", "animateur",
+        "animatrice", "psychologue", "infirmier", "infirmiere", "professeur", "prof", "cpe", "mediateur",
+        "mediatrice", "intervenant social", "intervenante sociale", "charge d insertion", "chargee d insertion",
+        "professionnel", "professionnelle", "pro", "chef de service",
+    ]
+
+
+_TABLE = PhraseTable.build([
+    # professionals
+    *((f"je suis {job}", PRO) for job in _jobs()),
+    *((f"je suis un {job}", PRO) for job in _jobs()),
+    *((f"je suis une {job}", PRO) for job in _jobs()),
+    *((f"en tant que {job}", PRO) for job in _jobs()),
+    ("j accompagne un jeune", PRO), ("j accompagne une jeune", PRO), ("j accompagne des jeunes", PRO),
+    ("que j accompagne", PRO), ("que je suis en accompagnement", PRO),
+    ("un de mes jeunes", PRO), ("une de mes jeunes", PRO), ("mes jeunes", PRO), ("mon public", PRO),
+    ("je travaille a la mission locale", PRO), ("je travaille en mission locale", PRO),
+    ("je travaille a l ase", PRO), ("je travaille dans un foyer", PRO), ("je travaille en foyer", PRO),
+    ("je travaille au departement", PRO), ("je travaille a la mds", PRO), ("je travaille en mecs", PRO),
+    ("pour un jeune", PRO), ("pour une jeune", PRO), ("orienter un jeune", PRO), ("orienter une jeune", PRO),
+    ("prescrire", PRO), ("je suis prescripteur", PRO), ("je suis prescriptrice", PRO),
+    ("un usager", PRO), ("une usagere", PRO), ("un beneficiaire", PRO), ("une beneficiaire", PRO),
+    # parents and relatives
+    ("ma fille", PROCHE), ("mon fils", PROCHE), ("mon enfant", PROCHE), ("mon ado", PROCHE),
+    ("mon neveu", PROCHE), ("ma niece", PROCHE), ("mon petit fils", PROCHE), ("ma petite fille", PROCHE),
+    ("mon frere", PROCHE), ("ma soeur", PROCHE), ("je suis sa mere", PROCHE), ("je suis son pere", PROCHE),
+    ("je suis maman", PROCHE), ("je suis papa", PROCHE), ("je suis parent", PROCHE), ("en tant que parent", PROCHE),
+    # structures
+    ("on est une asso", STRUCTURE), ("on est une association", STRUCTURE), ("nous sommes une association", STRUCTURE),
+    ("nous sommes une asso", STRUCTURE), ("nous sommes un bailleur", STRUCTURE), ("on est un bailleur", STRUCTURE),
+    ("nous sommes une mission locale", STRUCTURE), ("nous sommes un cllaj", STRUCTURE), ("on est un cllaj", STRUCTURE),
+    ("notre association", STRUCTURE), ("notre asso", STRUCTURE), ("notre structure", STRUCTURE),
+    ("notre cllaj", STRUCTURE), ("notre mission locale", STRUCTURE), ("notre centre social", STRUCTURE),
+    ("notre bailleur", STRUCTURE), ("notre organisme", STRUCTURE), ("notre e2c", STRUCTURE),
+    ("mon association", STRUCTURE), ("mon asso", STRUCTURE), ("ma structure", STRUCTURE),
+    ("je represente une association", STRUCTURE), ("je represente une asso", STRUCTURE),
+    ("je represente un bailleur", STRUCTURE), ("je represente une structure", STRUCTURE),
+    ("je dirige une association", STRUCTURE), ("je dirige une asso", STRUCTURE),
+    ("directeur d une association", STRUCTURE), ("directrice d une association", STRUCTURE),
+    ("president d une association", STRUCTURE), ("presidente d une association", STRUCTURE),
+    ("porteur de projet", STRUCTURE), ("porteuse de projet", STRUCTURE), ("porteurs de projet", STRUCTURE),
+    ("nous sommes une structure", STRUCTURE), ("on est une structure", STRUCTURE),
+    ("nous sommes un organisme", STRUCTURE), ("nous voulons deposer", STRUCTURE), ("on veut deposer", STRUCTURE),
+    ("nous souhaitons deposer", STRUCTURE), ("nous voulons repondre", STRUCTURE), ("on veut repondre", STRUCTURE),
+    ("nous souhaitons repondre", STRUCTURE), ("bailleur social", STRUCTURE),
+    # young people speaking for themselves
+    ("je suis un jeune", JEUNE), ("je suis une jeune", JEUNE), ("je suis jeune", JEUNE), ("c est pour moi", JEUNE),
+    ("pour moi meme", JEUNE), ("c pour moi", JEUNE), ("moi je suis jeune", JEUNE), ("je suis le jeune", JEUNE),
+    ("je suis la jeune", JEUNE), ("je parle pour moi", JEUNE), ("je suis concerne", JEUNE),
+    ("je suis concernee", JEUNE), ("je suis pas un pro", JEUNE), ("je suis pas pro", JEUNE),
+    ("je ne suis pas un professionnel", JEUNE), ("je suis un ado", JEUNE), ("je suis une ado", JEUNE),
+    ("je suis mineur", JEUNE), ("je suis mineure", JEUNE), ("je suis majeur", JEUNE), ("je suis majeure", JEUNE),
+])
+
+# First-person words that, with the person's own age or situation, say a young person speaks.
+_FIRST_PERSON = frozenset({"je", "j", "moi", "me", "m", "mon", "ma", "mes"})
+
+
+def stated_role(message: Words) -> str | None:
+    """The role the words say outright, the last one if several ("mais non, je suis un jeune")."""
+    roles = [value for clause in message.clauses for _, _, value in _TABLE.matches(clause)]
+    return roles[-1] if roles else None
+
+
+def speaks_for_self(message: Words) -> bool:
+    """The message is in the first person ("je", "j'", "moi")."""
+    return bool(_FIRST_PERSON & set(message.all))

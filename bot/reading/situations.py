@@ -1,0 +1,150 @@
+"""Situations a message states, as "yes" or "no", and the needs they show.
+
+The phrases are the aliases of knowledge/vocabulary.yml plus the ways people write them here
+(SMS spellings are expanded first, bot/reading/words.py). A phrase right after "pas", "plus",
+"jamais", "ni", "aucun" in its clause is a "no" ("je suis plus en foyer" is not "en foyer"); some
+phrases are a "no" by themselves ("je cherche pas de logement"). An acronym alone ("RSA", "CEJ")
+is a situation only when said of someone ("je suis en CEJ", "il touche le RSA"): "c quoi le RSA"
+asks what it is. A clause that asks about a scheme without speaking of anyone ("le CLLAJ aide les
+jeunes à la rue ?") states nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.knowledge import knowledge
+from bot.reading.words import PhraseTable, Words, words_of
+
+NO = "-"  # prefix of a value that says the situation does not apply
+NEGATIONS = frozenset({"pas", "plus", "jamais", "ni", "aucun", "aucune"})
+# Acronyms that stand for a situation only when said of someone (see the module docstring).
+CONTEXT_ACRONYMS = frozenset({"rsa", "cej", "pacea", "mna", "mie", "neet", "cjm", "mecs", "ase"})
+PERSON_MARKERS = frozenset({"je", "j", "moi", "il", "elle", "on", "suis", "ai", "mon", "ma", "mes", "sa", "son"})
+
+# How people say these situations, beyond the vocabulary's aliases.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "sans_logement": ("je dors dehors", "dormir dehors", "dors dans la rue", "pas de logement", "plus de logement",
+        "pas de toit", "plus de toit", "nulle part ou dormir", "nul part ou dormir", "pas d endroit ou dormir",
+        "heberge chez des amis", "chez des potes", "chez un pote", "chez une copine", "je squatte", "en squat",
+        "dans la rue", "sans domicile fixe"),
+    "recherche_logement": ("cherche un logement", "cherche un appart", "cherche un studio", "cherche une chambre",
+        "besoin d un appart", "trouver un appart", "trouver un studio", "prendre un appart", "avoir un appart",
+        "avoir un logement", "avoir mon appart", "avoir mon logement", "avoir un chez moi", "me loger", "se loger",
+        "un toit", "quitter le domicile familial", "partir de chez mes parents", "partir de chez ma mere"),
+    "premiere_demande_logement": ("premier appart", "1 er appart", "1 er logement", "jamais eu d appart",
+        "jamais eu de logement"),
+    "maintien_logement_difficile": ("arrive pas a payer", "arrive plus a payer", "peux plus payer", "peux pas payer",
+        "du mal a payer", "galere a payer", "payer mon loyer", "payer le loyer", "loyer en retard",
+        "retard de loyer", "dette de loyer", "dettes de loyer", "expulse", "expulsee", "huissier",
+        "proprio veut me virer"),
+    "decrochage_scolaire": ("arrete l ecole", "arrete le lycee", "arrete le college", "arrete les cours",
+        "arrete mes etudes", "arrete ma formation", "arrete mon cap", "arrete mon bac", "quitte l ecole",
+        "lache l ecole", "lache le lycee", "lache les cours", "plus a l ecole", "plus au lycee", "plus au college",
+        "decroche", "decrochee", "decrocher", "vire du college", "viree du lycee", "abandonne l ecole",
+        "abandonne le lycee", "abandonne mes etudes", "sans diplome"),
+    "neet": ("je fais rien", "fais rien de mes journees", "pas de travail", "pas de boulot", "pas de taf",
+        "pas de job", "sans boulot", "sans taf", "au chomage", "ni emploi ni formation", "ni etudes ni emploi",
+        "ni travail ni formation", "rien en ce moment", "sans rien"),
+    "ase_confie": ("suis en foyer", "vis en foyer", "placee", "suis a l ase", "en famille d accueil",
+        "educateur ase"),
+    "ase_sorti": ("plus en foyer", "plus a l ase", "plus placee", "plus place", "sorti du foyer", "sortie du foyer",
+        "quitte le foyer", "quitte l ase", "etais en foyer", "etais placee", "etais a l ase",
+        "fin de prise en charge", "fin de mon contrat jeune majeur", "sortie ase", "sorti ase"),
+    "mna": ("suis mna", "suis un mna", "suis une mna", "en tant que mna", "arrive seul en france",
+        "arrivee seule en france", "arrive en france seul"),
+    "rsa": ("au rsa", "touche le rsa", "touche rsa", "j ai le rsa", "beneficiaire du rsa"),
+    "cej": ("en cej", "en contrat d engagement", "suis cej"),
+    "pacea": ("en pacea", "suis pacea"),
+    "apprentissage": ("en apprentissage", "en alternance", "apprenti"),
+    "rupture_familiale": ("mis dehors", "mise dehors", "fout dehors", "foutu dehors", "foutue dehors", "jete dehors",
+        "jetee dehors", "vire de chez moi", "viree de chez moi", "vire de la maison", "viree de la maison",
+        "embrouille avec mes parents", "embrouille avec ma mere", "embrouille avec mon pere",
+        "plus de contact avec ma famille", "plus de lien avec ma famille", "en rupture avec mes parents",
+        "en rupture avec ma famille", "peux plus rester chez moi", "peux plus rester chez mes parents"),
+    "sans_ressources": ("pas de revenus", "pas de revenu", "pas de ressources", "aucune ressource", "aucun revenu",
+        "zero euro", "0 euro", "pas un sou", "pas une thune", "pas de thune", "pas de sous"),
+    "enfant_a_charge": ("j ai un enfant", "j ai des enfants", "j ai un bebe", "mon bebe", "maman solo", "papa solo"),
+    "sejour_irregulier": ("pas de papiers",),
+}
+
+# Phrases that say a situation does not apply ("je cherche pas de logement").
+DENIALS: dict[str, tuple[str, ...]] = {
+    "sans_logement": ("j ai un logement", "j ai un appart", "j ai mon appart", "j ai mon logement", "je suis loge"),
+    "recherche_logement": ("cherche pas de logement", "cherche pas d appart", "pas besoin de logement",
+        "pas besoin d appart"),
+    "rsa": ("pas le rsa", "pas au rsa"),
+    "enfant_a_charge": ("j ai pas d enfant", "sans enfant", "pas d enfants"),
+    "sejour_irregulier": ("j ai mes papiers", "papiers en regle", "je suis francais", "je suis francaise",
+        "titre de sejour"),
+}
+
+# Aliases of the vocabulary that the readers leave to the context rules above or to the role reader.
+SKIPPED_ALIASES = frozenset({"mon fils", "ma fille", "j ai un enfant", "j ai des enfants", "foyer", "au foyer",
+                             "a l ase", "place", "decohabiter", "quitter mes parents"})
+# A verb of looking for and a kind of home, a few words apart ("je cherche vite un petit appart").
+_LOOKING = frozenset({"cherche", "recherche", "trouver", "besoin", "veux", "voudrais", "faut", "galere"})
+_HOMES = frozenset({"logement", "appart", "appartement", "studio", "chambre", "hlm", "fjt", "coloc", "colocation",
+                    "location", "maison", "t1", "t2", "t3"})
+_LOOKING_SPAN = 5
+
+
+@lru_cache(maxsize=1)
+def _table() -> PhraseTable:
+    pairs = [(phrase, situation) for situation, phrases in PHRASES.items() for phrase in phrases]
+    pairs += [(phrase, NO + situation) for situation, phrases in DENIALS.items() for phrase in phrases]
+    for term in knowledge().vocabulary.situations:
+        for alias in (term.label, *term.aliases):
+            key = " ".join(words_of(alias))
+            if key in SKIPPED_ALIASES or key in CONTEXT_ACRONYMS:
+                continue
+            pairs.append((alias, term.id))
+    return PhraseTable.build(pairs)
+
+
+@dataclass(frozen=True)
+class Situations:
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+
+
+def _negated(words: Sequence[str], start: int) -> bool:
+    return bool(NEGATIONS & set(words[max(0, start - 3):start]))
+
+
+def _states(words: Sequence[str], asks_about_schemes: bool) -> bool:
+    """Whether a clause speaks of someone's situation rather than asks about a scheme."""
+    return bool(PERSON_MARKERS & set(words)) or not asks_about_schemes
+
+
+def _looking_for_home(words: Sequence[str]) -> tuple[bool, bool] | None:
+    """(found, negated) for "je cherche (…) un appart"."""
+    for i, word in enumerate(words):
+        if word in _LOOKING and any(w in _HOMES for w in words[i + 1:i + 1 + _LOOKING_SPAN]):
+            between = words[i + 1:i + 1 + _LOOKING_SPAN]
+            return True, _negated(words, i) or "pas" in between[:2]
+    return None
+
+
+def situations_in(message: Words, asks_about_schemes: bool = False) -> Situations:
+    """`asks_about_schemes`: the message names a scheme and asks something (see the module docstring)."""
+    yes: dict[str, None] = {}
+    no: dict[str, None] = {}
+    for clause in message.clauses:
+        if not _states(clause, asks_about_schemes):
+            continue
+        for start, _end, value in _table().matches(clause):
+            negative = value.startswith(NO)
+            situation = value.removeprefix(NO)
+            if negative != _negated(clause, start):
+                no[situation] = None
+            else:
+                yes[situation] = None
+        looking = _looking_for_home(clause)
+        if looking is not None and "recherche_logement" not in yes and "recherche_logement" not in no:
+            (no if looking[1] else yes)["recherche_logement"] = None
+    yes_set = frozenset(yes) - frozenset(no)
+    # "plus en foyer" is "sorti(e) de l'ASE": the phrase "en foyer" inside it is the negated one.
+    return Situations(yes_set, frozenset(no) - yes_set)

@@ -1,0 +1,141 @@
+"""What a message asks: topics about the schemes, in the order asked, and terms to define.
+
+"le montant et la date limite du FAJ Co ?" asks two topics, funding then deadline. A topic
+more precise than "what is it" ("c'est quoi le montant") replaces it. "c quoi rsa" asks the
+meaning of a term of the glossary; "c'est quoi le CLLAJ" asks about a scheme.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.knowledge import knowledge
+from bot.reading.words import PhraseTable, Words, words_of
+
+INFO, PUBLIC, CARRIERS, DEADLINE, PERIOD, FUNDING, PAYMENT = (
+    "info", "public", "carriers", "deadline", "period", "funding", "payment")
+EVALUATION, INDICATORS, PROCEDURE, CONTACT, VOLUMES, CONTENTS, ELIGIBILITY, DEFINITION = (
+    "evaluation", "indicators", "procedure", "contact", "volumes", "contents", "eligibility", "definition")
+TOPICS = (INFO, PUBLIC, CARRIERS, DEADLINE, PERIOD, FUNDING, PAYMENT, EVALUATION, INDICATORS, PROCEDURE, CONTACT,
+          VOLUMES, CONTENTS, ELIGIBILITY)
+
+_PHRASES: dict[str, tuple[str, ...]] = {
+    DEADLINE: (
+        "date limite", "date de depot", "date de cloture", "cloture", "ferme quand", "ferme le", "jusqu a quand",
+        "c est quand", "quand est ce que ca", "quand ca ferme", "quand ca ouvre", "ouvert quand", "ouvre quand",
+        "les dates", "la date", "quelle date", "delai de depot", "calendrier", "echeance", "deadline",
+        "quand deposer", "quand postuler", "c est ouvert", "est ouvert", "encore ouvert", "toujours ouvert",
+        "ouverture", "appel a projets ouvert", "prochaine session", "session", "trop tard", "quand s inscrire",
+        "quand commence", "quand ca commence", "ca commence quand", "commence quand", "dates",
+    ),
+    PERIOD: (
+        "duree", "combien de temps", "dure combien", "ca dure", "dure", "periode", "conventionnement",
+        "duree de la convention", "combien de mois", "date de debut", "date de fin", "demarre quand",
+        "ca demarre quand", "prolongation", "prolonger",
+    ),
+    FUNDING: (
+        "montant", "combien d argent", "combien ca rapporte", "combien on touche", "combien on peut avoir",
+        "financement", "finance", "financer", "financee", "finances", "budget", "enveloppe", "plafond",
+        "subvention", "argent", "euros", "frais", "depenses", "charges", "cout", "ca paie quoi",
+        "ca finance quoi", "etp", "aide financiere", "combien", "prise en charge des frais", "somme",
+    ),
+    PAYMENT: (
+        "versement", "versements", "verse", "versee", "avance", "acompte", "solde", "paiement", "paiements",
+        "paye quand", "payes quand", "quand on est paye", "quand on touche", "quand est ce qu on touche",
+        "premier versement", "pourcentage",
+    ),
+    EVALUATION: (
+        "bilan", "bilans", "bilan final", "bilan intermediaire", "evaluation", "evaluer", "rapport",
+        "compte rendu", "reporting", "comite de suivi", "comites de suivi", "tableau de bord", "tableau de suivi",
+        "rendre compte", "fiche bilan",
+    ),
+    INDICATORS: ("indicateur", "indicateurs", "charte qualite", "criteres d evaluation", "notation", "points"),
+    PROCEDURE: (
+        "comment faire", "comment on fait", "comment je fais", "comment faut il", "comment deposer", "deposer",
+        "depot", "candidater", "candidature", "postuler", "s inscrire", "m inscrire", "inscription", "demarche",
+        "demarches", "dossier", "e partenaire", "epartenaire", "procedure", "etapes", "comment ca marche",
+        "comment y acceder", "comment en beneficier", "comment l avoir", "comment avoir", "marche a suivre",
+        "quoi envoyer", "quelles pieces", "pieces", "justificatifs", "documents", "annexe", "devis", "fournir",
+        "comment y entrer", "comment rentrer", "comment entrer", "comment s y prendre", "par ou commencer",
+        "comment demander", "faire une demande",
+    ),
+    CONTACT: (
+        "contact", "contacts", "contacter", "numero", "telephone", "tel", "joindre", "appeler", "qui appeler",
+        "mail", "email", "adresse mail", "interlocuteur", "qui contacter", "a qui m adresser",
+        "a qui s adresser", "coordonnees", "mon slai", "quel slai", "le slai de", "le slai d", "son numero",
+        "qui je peux appeler", "a qui je peux parler", "qui peut m aider", "je m adresse a qui",
+        "je dois appeler qui", "qui appeler",
+    ),
+    PUBLIC: (
+        "pour qui", "c est pour qui", "qui a droit", "age minimum", "age maximum", "age max", "age min",
+        "quel age", "a partir de quel age", "jusqu a quel age", "limite d age", "conditions", "criteres",
+        "public", "ouvert a", "eligible", "eligibles", "eligibilite", "qui est concerne", "tranche d age",
+        "qui peut en beneficier", "qui peut y aller", "qui peut participer", "qui peut etre accompagne",
+        "a quel age", "quelles conditions",
+    ),
+    CARRIERS: (
+        "porter un projet", "porter le projet", "porter ce projet", "porteur", "porteurs", "porteuse",
+        "qui peut porter", "qui peut deposer", "quelles structures", "structures eligibles", "quel type de structure",
+        "quelle structure", "peut candidater", "peut repondre", "qui peut candidater", "qui peut repondre",
+    ),
+    VOLUMES: (
+        "combien de jeunes", "nombre de jeunes", "combien de places", "nombre de places", "objectif chiffre",
+        "objectifs chiffres", "volume", "volumes", "volumetrie", "file active", "places",
+        "combien d accompagnements", "nombre d accompagnements",
+    ),
+    CONTENTS: (
+        "en quoi ca consiste", "ca consiste en quoi", "consiste", "contenu", "ce qu on y fait", "on y fait quoi",
+        "on fait quoi", "ca se passe comment", "comment ca se passe", "deroulement", "frequence", "rencontres",
+        "visites", "visite", "mesure simple", "mesure renforcee", "bail glissant", "ateliers", "phases",
+        "au programme", "le programme", "quoi comme accompagnement", "quel accompagnement", "ce que ca apporte",
+        "a quoi ca sert", "ca sert a quoi", "thematiques", "themes",
+    ),
+    INFO: (
+        "c est quoi", "qu est ce que", "qu est ce", "presente moi", "presentez moi", "explique moi",
+        "expliquez moi", "kesako", "en savoir plus", "infos sur", "info sur", "renseignements sur",
+        "des infos", "des informations", "parle moi", "parlez moi", "c quoi", "c koi", "definition",
+    ),
+    ELIGIBILITY: (
+        "j ai droit", "ai je droit", "est ce que je peux", "je peux avoir", "je peux beneficier",
+        "je suis eligible", "il a droit", "elle a droit", "ca marche pour moi", "pour moi", "mon cas",
+        "je rentre dans", "je peux y aller", "je peux en profiter", "je peux faire", "il peut", "elle peut",
+        "peut il", "peut elle", "y a droit", "j y ai droit",
+    ),
+    DEFINITION: ("ca veut dire quoi", "veut dire quoi", "signifie", "ca veut dire", "que veut dire",
+                 "c est quoi un", "c est quoi une", "c est quoi le", "c est quoi la", "c est quoi l"),
+}
+
+
+@lru_cache(maxsize=1)
+def _table() -> PhraseTable:
+    return PhraseTable.build((phrase, topic) for topic, phrases in _PHRASES.items() for phrase in phrases)
+
+
+@lru_cache(maxsize=1)
+def _terms() -> PhraseTable:
+    """Glossary acronyms and their meanings → the acronym ("c quoi le RSA", "le SLAI c'est qui")."""
+    return PhraseTable.build((term, term) for term in knowledge().vocabulary.glossary)
+
+
+def topics_in(message: Words) -> list[str]:
+    """Topics asked, in the order asked; "what is it" only when nothing more precise is asked."""
+    found = _table().values(message.all)
+    definition = DEFINITION in found
+    found = [t for t in found if t != DEFINITION]
+    if definition and INFO not in found:
+        found.insert(0, INFO)
+    precise = [t for t in found if t != INFO]
+    return precise or found
+
+
+def asks_definition(message: Words) -> bool:
+    return DEFINITION in _table().values(message.all) or INFO in _table().values(message.all)
+
+
+def terms_in(message: Words) -> list[str]:
+    """Glossary acronyms named in the message ("RSA", "SLAI")."""
+    return _terms().values(message.all)
+
+
+def term_key(term: str) -> str:
+    return " ".join(words_of(term))

@@ -1,0 +1,57 @@
+"""Danger in any words makes the intent `distress`, in every dialogue state.
+
+Runs after the intent classifier, on every message. When bot/reading/safety.py finds suicidal
+words, violence, immediate danger or a night without shelter — in French with SMS spellings, in
+English or in Arabic — the intent becomes `distress` with full confidence, whatever the model
+said ("jen ai marre de tout jai envie de crever" came out as `inform`; "I'm 17, my dad hits me"
+as `other_language`). The rules then give the emergency number first, and every form (prescription
+sheet, contact request) gives way: they all have a rule for `distress`. The model's ranking is
+kept below it, for the logs of the evaluation.
+
+Not trainable: the words are in bot/reading/safety.py, reviewed like the rest of the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.reading.safety import danger_in
+from bot.reading.words import Words
+
+DISTRESS = "distress"
+READER = Path(__file__).resolve().parents[2] / "bot" / "reading" / "safety.py"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafetyOverride(GraphComponent):
+    """Sets the intent to `distress` when the message speaks of danger (see the module docstring)."""
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> SafetyOverride:
+        return cls()
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        """The words' file: a change of the words makes a new model (tests cache models by it)."""
+        return hashlib.sha256(READER.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/") or danger_in(Words.of(text)) is None:
+                continue
+            top = {INTENT_NAME_KEY: DISTRESS, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != DISTRESS]
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranking][:10], add_to_output=True)
+        return messages

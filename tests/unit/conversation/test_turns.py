@@ -1,0 +1,154 @@
+"""Conversations through bot/conversation/turns.py (the test names the intent the NLU would give)."""
+
+import re
+
+from dialogue import Chat
+
+
+def test_a_dropout_of_16_gets_graine_de_and_the_slai_after_one_question() -> None:
+    chat = Chat()
+    assert "Quel âge as-tu, et dans quelle commune" in chat.say("j'ai arrêté le lycée")
+    text = chat.say("16 ans, Arras")
+    assert "« graine de »" in text and "03 21 15 21 10" in text
+    assert chat.questions == 1 and "/request_sheet" in chat.payloads
+
+
+def test_a_care_leaver_is_not_asked_about_the_rsa_nor_ase_again() -> None:
+    chat = Chat()
+    chat.say("jsuis sorti de l'ase jsais pas koi faire", "ask_orientation")
+    text = chat.say("19 calais")
+    assert "Coordo ASE" in text and "Hervé Leplat" in text and "03 21 00 01 96" in text
+    assert "Touches-tu le RSA" not in text and chat.questions == 1
+
+
+def test_what_was_said_is_never_asked_again() -> None:
+    chat = Chat()
+    chat.say("g 17 ans et jhabite a lens, j'ai quitté le lycée", "inform")
+    assert chat.questions == 0 and "« graine de »" in chat.text and "03 21 13 19 35" in chat.text
+
+
+def test_someone_who_is_not_looking_for_housing_is_not_asked_about_a_first_request() -> None:
+    chat = Chat()
+    chat.say("je cherche pas de logement, j'ai 20 ans à Lens", "inform")
+    for _ in range(4):
+        assert "première demande de logement" not in chat.text
+        if not chat.asking:
+            break
+        chat.say("non", "deny")
+
+
+def test_ok_is_not_a_yes() -> None:
+    chat = Chat()
+    chat.say("je cherche une aide", "ask_orientation")
+    chat.say("un logement")
+    chat.say("20 ans à Béthune")
+    assert chat.asking == "groupe:logement"
+    chat.say("ok", "affirm")
+    assert chat.asking == "groupe:logement" and not chat.state.yes - {"recherche_logement"}
+    assert "Pour le logement, où en es-tu" in chat.text
+
+
+def test_three_questions_at_most_before_a_scheme_or_a_contact() -> None:
+    chat = Chat()
+    chat.say("je cherche une aide", "ask_orientation")
+    while chat.asking:
+        chat.say("je sais pas", "dont_know")
+    assert chat.questions <= 3
+    assert "SLAI" in chat.text or "mission locale" in chat.text
+
+
+def test_a_correction_replaces_the_age_and_the_result_follows() -> None:
+    chat = Chat()
+    chat.say("je suis apprenti à Arras et j'ai 16 ans, je cherche un projet", "inform")
+    assert "FAJ Co" in chat.text
+    chat.say("non en fait j'ai 15 ans", "inform")
+    assert chat.state.age == 15 and "FAJ Co :" not in chat.text
+
+
+def test_a_young_person_who_was_taken_for_a_structure_says_so() -> None:
+    chat = Chat()
+    chat.say("on est une asso à Lens", "inform")
+    assert chat.state.role == "structure"
+    chat.say("mais non jsuis un jeune, j'ai 19 ans et je suis en CEJ", "inform")
+    assert chat.state.role == "jeune" and "te correspondre" in chat.text
+
+
+def test_a_parent_is_spoken_to_with_vous_about_their_child() -> None:
+    chat = Chat()
+    text = chat.say("ma fille a 16 ans elle a arrêté l'école", "inform")
+    assert chat.state.role == "proche" and "votre enfant" in text and " tu " not in f" {text} "
+    assert "« graine de »" in chat.say("Arras")
+
+
+def test_suicidal_words_get_3114_first_and_no_question() -> None:
+    chat = Chat()
+    text = chat.say("jen ai marre de tout jai envie de crever", "distress")
+    assert text.startswith("Appelle le 3114")
+    assert chat.asking is None and chat.state.offer == "person" and "Pour bien te répondre" not in text
+
+
+def test_a_minor_hit_at_home_in_english_gets_119_in_english() -> None:
+    chat = Chat()
+    text = chat.say("I'm 17, my dad hits me", "other_language")
+    assert text.startswith("Call 119 now") and "I only speak French" not in text
+
+
+def test_pregnant_and_put_out_gets_115_first() -> None:
+    chat = Chat()
+    text = chat.say("jsuis enceinte mon copain ma mise dehors", "inform")
+    assert text.startswith("Appelle le 115")
+
+
+def test_danger_during_a_question_gives_the_number_and_drops_the_question() -> None:
+    chat = Chat()
+    chat.say("je cherche une aide", "ask_orientation")
+    text = chat.say("jveux plus vivre", "nlu_fallback")
+    assert text.startswith("Appelle le 3114") and chat.asking is None
+
+
+def test_a_direct_question_gets_the_rule_then_the_offer_to_check() -> None:
+    chat = Chat()
+    text = chat.say("Quel est l'âge minimum pour le FAJ Co ?", "ask_eligibility")
+    assert "18 à 25 ans" in text and "16 ans" in text and "il me manque" not in text
+    assert any("ask_orientation" in p for p in chat.payloads)
+
+
+def test_two_questions_in_one_message_get_two_answers() -> None:
+    chat = Chat()
+    text = chat.say("le montant et la date limite du FAJ Co ?", "ask_funding")
+    assert "Financement FAJ Co" in text and "15/09/2026" in text
+
+
+def test_a_question_without_a_scheme_gets_one_line_per_scheme() -> None:
+    chat = Chat()
+    text = chat.say("c'est quoi les montants ?", "ask_funding")
+    assert "De quel dispositif" not in text and "52 000 €" in text and "20 000 €" in text
+
+
+def test_a_scheme_contact_is_given_without_a_commune() -> None:
+    chat = Chat()
+    text = chat.say("qui contacter pour le Coordo ASE ?", "ask_contact")
+    assert "Alizé Martin" in text and "03 21 21 65 05" in text
+
+
+def test_a_definition_is_answered() -> None:
+    assert "revenu de solidarité active" in Chat().say("c quoi rsa", "nlu_fallback")
+
+
+def test_the_first_reply_says_it_is_an_automatic_assistant_once() -> None:
+    chat = Chat()
+    assert "assistant automatique" in chat.say("c quoi le slai", "ask_scheme_info")
+    assert "assistant automatique" not in chat.say("et le montant du FAJ Co ?", "ask_funding")
+
+
+def test_acronyms_are_explained_once_and_never_inside_a_parenthesis() -> None:
+    chat = Chat()
+    text = chat.say("Quel est l'âge minimum pour le FAJ Co ?", "ask_eligibility")
+    assert not re.search(r"\([^()]*\([^()]*\)", text)
+
+
+def test_a_structure_gets_its_calls_after_two_questions_at_most() -> None:
+    chat = Chat()
+    chat.say("on est une asso à Lens on voudrait monter un projet", "inform")
+    chat.say("oui", "affirm")
+    assert "FAJ Co" in chat.text and "03 21 21 65 05" in chat.text and chat.questions <= 2

@@ -1,0 +1,56 @@
+"""Danger in any words; topics and languages."""
+
+import pytest
+
+from bot.reading import read
+from bot.reading.safety import IMMEDIATE, NO_SHELTER, SHELTER_FULL, SUICIDE, VIOLENCE
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("jen ai marre de tout jai envie de crever", SUICIDE),
+    ("je veux me tuer", SUICIDE),
+    ("I want to kill myself", SUICIDE),
+    ("بدي موت", SUICIDE),
+    ("mon père me frappe", VIOLENCE),
+    ("I'm 17, my dad hits me", VIOLENCE),
+    ("أبي يضربني", VIOLENCE),
+    ("il va me tuer", IMMEDIATE),
+    ("jsuis enceinte mon copain ma mise dehors", NO_SHELTER),
+    ("je dors dehors ce soir", NO_SHELTER),
+    ("I'm sleeping on the street", NO_SHELTER),
+    ("ما عندي وين نام", NO_SHELTER),
+    ("le 115 est plein", SHELTER_FULL),
+])
+def test_danger_in_french_english_and_arabic(text: str, kind: str) -> None:
+    danger = read(text).danger
+    assert danger is not None and kind in danger
+
+
+@pytest.mark.parametrize("text", ["je cherche une aide", "aidez moi a trouver un logement", "c'est quoi le 115",
+                                  "je vais crever de faim", "date limite du FAJ Co ?"])
+def test_no_false_alarm_on_ordinary_messages(text: str) -> None:
+    assert read(text).danger is None
+
+
+@pytest.mark.parametrize(("text", "topics"), [
+    ("le montant et la date limite ?", ("funding", "deadline")),
+    ("Quel est l'âge minimum pour le FAJ Co ?", ("public",)),
+    ("qui peut porter un projet FAJ Co ?", ("carriers",)),
+    ("c'est quoi le montant du CLLAJ", ("funding",)),
+    ("combien de temps dure l'accompagnement logement", ("period",)),
+])
+def test_topics_in_the_order_asked(text: str, topics: tuple[str, ...]) -> None:
+    assert read(text).topics == topics
+
+
+def test_terms_to_define() -> None:
+    reading = read("c quoi rsa")
+    assert reading.terms == ("RSA",) and reading.topics == ("info",)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("hello I need help", "en"), ("مرحبا أحتاج مساعدة", "ar"), ("hola necesito ayuda", "autre"),
+    ("blablou", "aucune"), ("bjr jcherche un appart", "fr"), ("Lille", "fr"),
+])
+def test_language(text: str, language: str) -> None:
+    assert read(text).language == language

@@ -1,0 +1,34 @@
+"""Situations said, with their negations, and the needs they show."""
+
+import pytest
+
+from bot.reading import read
+
+
+@pytest.mark.parametrize(("text", "yes", "no"), [
+    ("je cherche pas de logement", set(), {"recherche_logement"}),
+    ("je ne cherche pas de logement", set(), {"recherche_logement"}),
+    ("jsuis a la rue", {"sans_logement"}, set()),
+    ("je suis plus en foyer", {"ase_sorti"}, set()),
+    ("jsuis sorti de l'ase jsais pas koi faire", {"ase_sorti"}, set()),
+    ("je suis en cej", {"cej"}, set()),
+    ("j'ai arrêté le lycée", {"decrochage_scolaire"}, set()),
+    ("je suis en rupture avec mes parents et je cherche un appart", {"rupture_familiale", "recherche_logement"}, set()),
+    ("je suis sans emploi et sans logement", {"neet", "sans_logement"}, set()),
+    ("j'arrive pas à payer mon loyer", {"maintien_logement_difficile"}, set()),
+    ("je touche pas le rsa", set(), {"rsa"}),
+])
+def test_situations(text: str, yes: set[str], no: set[str]) -> None:
+    reading = read(text)
+    assert set(reading.yes) == yes and set(reading.no) == no
+
+
+@pytest.mark.parametrize("text", ["c quoi rsa", "c'est quoi le CEJ ?", "le CLLAJ aide les jeunes à la rue ?"])
+def test_a_question_about_a_word_or_a_scheme_states_no_situation(text: str) -> None:
+    assert not read(text).yes
+
+
+def test_needs_come_from_situations_and_words_but_not_from_a_denial() -> None:
+    assert read("jsuis a la rue").needs == ("logement",)
+    assert read("j'ai arrêté le lycée").needs == ("formation",)
+    assert read("on voudrait monter un projet").needs == ("projet",)
