@@ -34,6 +34,10 @@ from bot.eligibility.engine import ELIGIBLE, INCOMPLETE, Orientation, SchemeResu
 from bot.knowledge import SCHEME_IDS, knowledge
 
 MAX_QUESTIONS = 3
+# With no need said: individual support first, the collective project last (it fits almost every
+# 18-25-year-old of the 62, and is seldom what a person who asks for help is looking for).
+DEFAULT_ORDER = ("graine_de", "coordo_ase", "cllaj", "accompagnement_logement", "solutions_logement",
+                 "logement_primo_locataires", "faj_co")
 NEVER_ASKED = frozenset({"sejour_irregulier"})
 SLAI = "slai"
 
@@ -66,15 +70,18 @@ def presumed_absent(state: State) -> frozenset[str]:
 
 
 def candidates(state: State) -> tuple[str, ...]:
-    """The schemes of the person's needs, ranked by fit; every scheme when no need is known."""
+    """The schemes of the person's needs, ranked by fit; every scheme when no need is known, and for
+    a structure, whose question is which calls it may answer."""
     vocabulary = knowledge().vocabulary
     ordered: list[str] = []
+    if state.engine_role == p.STRUCTURE:
+        return tuple(n for n in state.needs if n in SCHEME_IDS) or SCHEME_IDS
     for need in state.needs:
         if need in SCHEME_IDS:
             ordered.append(need)
         elif need in vocabulary.need_ids:
             ordered += vocabulary.need(need).schemes
-    ordered = list(dict.fromkeys(ordered)) or list(SCHEME_IDS)
+    ordered = list(dict.fromkeys(ordered)) or list(DEFAULT_ORDER)
     return tuple(sorted(ordered, key=lambda s: (-_specificity(s, state), ordered.index(s))))
 
 
@@ -96,8 +103,9 @@ def _needs_contact(results: list[SchemeResult]) -> bool:
     return any(r.scheme.entry.service == SLAI for r in results)
 
 
-def _knows_nothing(state: State) -> bool:
-    return not (state.needs or state.yes or state.age is not None or state.commune)
+def _need_unknown(state: State) -> bool:
+    """Nothing says what the person looks for: no need named, no situation that shows one."""
+    return not state.needs
 
 
 def plan(state: State, today: dt.date) -> Plan:
@@ -111,7 +119,7 @@ def plan(state: State, today: dt.date) -> Plan:
     left = MAX_QUESTIONS - len(state.asked)
     if left <= 0:
         return result
-    if _knows_nothing(state) and NEED not in state.asked:
+    if _need_unknown(state) and NEED not in state.asked:
         return Plan(orientation, ranked, presumed, Question(NEED))
     commune_unknown = state.commune is None and "commune" not in state.unsure
     if eligible:

@@ -29,7 +29,7 @@ from bot.conversation.state import State
 from bot.eligibility.engine import ELIGIBLE
 from bot.knowledge import knowledge
 from bot.reading import Reading
-from bot.reading.replies import ACK, UNSURE
+from bot.reading.replies import ACK, NO, UNSURE
 from bot.reading.safety import DISTRESS
 from bot.reading.topics import CONTACT, ELIGIBILITY, INFO, PUBLIC
 
@@ -135,7 +135,11 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
         absorbed = Absorbed(after, absorbed.answered, absorbed.unanswered, absorbed.guess, absorbed.learned)
     if intent == "ask_orientation" and state.offer != p.QUESTION:
         absorbed = Absorbed(after.replace(asked=()), absorbed.answered, absorbed.unanswered, absorbed.guess, True)
-    going_on = absorbed.answered or absorbed.learned or absorbed.guess is not None or intent == "ask_orientation"
+    said_again = reading.role is not None and (reading.correction or reading.reply == NO)  # "mais non, jsuis un jeune"
+    going_on = (absorbed.answered or absorbed.learned or absorbed.guess is not None or said_again
+                or intent == "ask_orientation")
+    if not going_on and after.offer == p.QUESTION:
+        return _finish(state, after, [_nudge(after)])
     if not going_on:
         return _acknowledge(state, after, reading)
     return _continue(state, absorbed, today)
@@ -159,8 +163,12 @@ def _nudge(state: State) -> Reply:
         young, other = _NUDGES[question.kind]
         return Reply(pick(state.role, young, other))
     again = _reask(state)
-    lead = pick(state.role, "Oui ou non ? (tu peux aussi répondre « je ne sais pas »)",
-                "Oui ou non ? (vous pouvez aussi répondre « je ne sais pas »)")
+    if question is not None and question.kind in ("situation", "expertise"):
+        lead = pick(state.role, "Oui ou non ? (tu peux aussi répondre « je ne sais pas »)",
+                    "Oui ou non ? (vous pouvez aussi répondre « je ne sais pas »)")
+    else:
+        lead = pick(state.role, "Choisis une réponse avec les boutons, ou écris-la.",
+                    "Choisissez une réponse avec les boutons, ou écrivez-la.")
     return Reply(f"{lead}\n{again[0].text}", again[0].buttons) if again else Reply(lead)
 
 

@@ -21,11 +21,13 @@ _NOT_AN_AGE = frozenset(
     "depuis pendant dans avant apres des jusqu jusque moins plus entre mes ses tes nos vos leurs ces les "
     "environ quelques premiers derniers prochains deja il y".split()
 )
-# "a"/"à" is the verb avoir after one of these ("elle a 16 ans"); otherwise the preposition ("sortie à 18 ans").
-_SUBJECTS = frozenset(
-    "il elle on qui jeune fille fils gamin gamine ado enfant neveu niece frere soeur cousin cousine "
-    "petit petite copain copine mome gosse eleve personne garcon".split()
+# "a" written without its accent is the verb avoir ("elle a 16 ans", "une jeune que j'accompagne a
+# 17 ans") unless it follows one of these: then it is "à" ("sortie a 18 ans", "oui a 16 ans").
+_EVENTS = frozenset(
+    "oui non sorti sortie sortis parti partie partis arrive arrivee arrives quitte quittee place placee "
+    "entre entree entres majeur majeure mineur mineure jusqu jusque depuis des avant apres vers".split()
 )
+_PREPOSITION_A = re.compile(r"(?<![\w'’])à\s*(\d{1,3})\s*ans", re.IGNORECASE)
 _NUMBER_WORDS = frozenset(
     "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
     "vingt trente quarante cinquante soixante et".split()
@@ -55,9 +57,8 @@ def _is_age_context(words: Sequence[str], start: int) -> bool:
     if before in _NOT_AN_AGE:
         return False
     if before == "a":
-        # "il a 20 ans", "ma fille a 16 ans" (avoir) — not "sortie à 18 ans", "oui à 16 ans".
-        subject = words[start - 2] if start > 1 else ""
-        return subject in _SUBJECTS
+        # "il a 20 ans", "ma fille a 16 ans" (avoir) — not "sortie à 18 ans", "oui a 16 ans".
+        return start > 1 and words[start - 2] not in _EVENTS
     if before == "de":
         # "un jeune de 17 ans", "âgée de 19 ans" — not "plus de 18 ans", "de 18 à 25 ans" (range start has no "ans").
         return (words[start - 2] if start > 1 else "") not in _NOT_AN_AGE
@@ -66,6 +67,7 @@ def _is_age_context(words: Sequence[str], start: int) -> bool:
 
 def ages_in(message: Words) -> list[int]:
     """Ages stated in the message, in text order."""
+    prepositions = [int(n) for n in _PREPOSITION_A.findall(message.text)]  # "à 18 ans", with its accent
     found: list[int] = []
     for clause in message.clauses:
         for i, word in enumerate(clause):
@@ -75,6 +77,10 @@ def ages_in(message: Words) -> list[int]:
             if number is None:
                 continue
             value, start = number
+            after_a = start > 0 and clause[start - 1] == "a"
+            if after_a and value in prepositions:
+                prepositions.remove(value)
+                continue
             if MIN_AGE <= value <= MAX_AGE and _is_age_context(clause, start):
                 found.append(value)
         found += _ages_without_years(clause)

@@ -53,5 +53,7 @@ def structure_types_in(message: Words) -> list[str]:
 def needs_in(message: Words, situations: frozenset[str]) -> list[str]:
     """Needs named ("un appart", "une formation") or shown by a situation ("je suis à la rue")."""
     named = _needs().values(message.all)
+    if "projet" in named and (message.has("appel a projets") or message.has("appels a projets")):
+        named.remove("projet")  # a call for projects, the structures' business
     shown = [n.id for n in knowledge().vocabulary.needs if set(n.situations) & situations]
     return list(dict.fromkeys([*shown, *named]))

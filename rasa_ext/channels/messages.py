@@ -10,9 +10,10 @@ Pure functions (no I/O) except `payloads_offered_to`, which reads the sender's t
 - Text longer than `MAX_TEXT_LENGTH` (2 000 characters) is cut to its beginning; the channel
   puts `TRUNCATED_NOTICE` before the bot's answer.
 - Slash rule (CONVENTIONS.md): a text starting with "/" goes to Rasa unchanged only when it
-  equals a payload of the buttons offered in the bot's last turn; otherwise its leading slashes
-  are dropped and it is ordinary text. Rasa reads "/intent{"slot": …}" as an intent with
-  entities whatever the config, so without this rule anyone could set any slot.
+  equals a payload of a button the bot offered in this conversation (since its last restart): a
+  button tapped further up the screen acts as that button. Otherwise its leading slashes are
+  dropped and it is ordinary text. Rasa reads "/intent{"slot": …}" as an intent with entities
+  whatever the config, so without this rule anyone could set any slot.
 
 No answer here ever repeats the user's text, and nothing here logs it.
 """
@@ -28,7 +29,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.events import BotUttered, Event, Restarted
 
 from bot.paths import ROOT
 from rasa_ext.channels.action_failures import ActionServerUnavailable
@@ -198,15 +199,14 @@ def apply_slash_rule(inbound: Inbound, offered: Collection[str]) -> Inbound:
 
 
 def offered_payloads(events: Iterable[Event]) -> frozenset[str]:
-    """Payloads of the buttons (and quick replies) the bot offered in its last turn.
-
-    The last turn is every `BotUttered` since the last `UserUttered`: the bot may follow its
-    buttons with a text without buttons, and the widget still shows them.
-    """
+    """Payloads of the buttons (and quick replies) the bot offered in this conversation, since its
+    last restart ("recommencer", erasure): the widget keeps earlier buttons on screen, and a
+    person may tap one of them later."""
     payloads: set[str] = set()
-    for event in reversed(list(events)):
-        if isinstance(event, UserUttered):
-            break
+    for event in events:
+        if isinstance(event, Restarted):
+            payloads.clear()
+            continue
         if not isinstance(event, BotUttered):
             continue
         for key in ("buttons", "quick_replies"):

@@ -100,7 +100,7 @@ def test_refusing_consent_stores_nothing_personal(servers) -> None:
     sender = f"refus-{uuid.uuid4().hex[:10]}"
     servers.say(sender, "bonjour")
     replies = servers.say(sender, "je veux remplir une fiche de prescription")
-    assert "un mot sur" in texts(replies)
+    assert "Pour ta fiche, je vais te demander" in texts(replies)
     answer = texts(servers.say(sender, "/deny"))
     assert "rien" in answer.lower()
     servers.say(sender, NAME)  # typed anyway: not a sheet answer any more

@@ -15,7 +15,7 @@ def without_parentheses(text: str) -> str:
 
 
 SHEET_QUESTIONS = [(without_parentheses(text), field) for field, pair in QUESTIONS.items() for text in pair if text]
-CONSENT = ("un mot sur tes données", "un mot sur les données")
+CONSENT = ("Pour ta fiche, je vais te demander", "Pour la fiche, je vais demander")
 SUMMARY = ("Voici ta fiche", "Voici la fiche")
 
 

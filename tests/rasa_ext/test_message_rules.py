@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ext.channels import messages
@@ -148,8 +148,10 @@ def test_truncation_is_remembered_through_the_slash_rule() -> None:
     assert messages.apply_slash_rule(Inbound("/x", truncated=True), ()) == Inbound("x", truncated=True)
 
 
-def test_the_offered_payloads_are_those_of_the_bots_last_turn() -> None:
+def test_the_offered_payloads_are_every_button_of_the_conversation_since_its_restart() -> None:
     events = [
+        BotUttered("Avant :", {"buttons": [{"title": "Oublié", "payload": "/oublie"}]}),
+        Restarted(),
         BotUttered("Vous êtes ?", {"buttons": [{"title": "Pro", "payload": "/inform_pro"}]}),
         UserUttered("/inform_pro"),
         BotUttered("Vous êtes ?", {"buttons": [{"title": "Jeune", "payload": ROLE_PAYLOAD}]}),
@@ -158,7 +160,7 @@ def test_the_offered_payloads_are_those_of_the_bots_last_turn() -> None:
         SlotSet("role", None),
         ActionExecuted("action_listen"),
     ]
-    assert messages.offered_payloads(events) == {ROLE_PAYLOAD, "/aide"}
+    assert messages.offered_payloads(events) == {"/inform_pro", ROLE_PAYLOAD, "/aide"}  # an earlier button too
     assert messages.offered_payloads(events[:2]) == frozenset()
     assert messages.offered_payloads([]) == frozenset()
 

@@ -70,7 +70,8 @@ def test_a_young_person_who_was_taken_for_a_structure_says_so() -> None:
     chat.say("on est une asso à Lens", "inform")
     assert chat.state.role == "structure"
     chat.say("mais non jsuis un jeune, j'ai 19 ans et je suis en CEJ", "inform")
-    assert chat.state.role == "jeune" and "te correspondre" in chat.text
+    assert chat.state.role == "jeune" and "Qu'est-ce que tu cherches" in chat.text
+    assert "FAJ Co" in chat.say("/inform", "inform", [{"entity": "besoin", "value": "projet"}])
 
 
 def test_a_parent_is_spoken_to_with_vous_about_their_child() -> None:

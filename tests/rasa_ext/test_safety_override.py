@@ -1,0 +1,24 @@
+"""rasa_ext.nlu.safety: danger in any words makes the intent `distress`, clearly ahead of the rest."""
+
+from rasa.shared.nlu.training_data.message import Message
+
+from rasa_ext.nlu.safety import SafetyOverride
+
+
+def parsed(text: str, intent: str, confidence: float) -> Message:
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "greet", "confidence": 0.01}]
+    return Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+
+
+def test_danger_in_english_becomes_distress_with_no_close_second() -> None:
+    message = SafetyOverride().process([parsed("I'm 17, my dad hits me", "other_language", 0.999)])[0]
+    ranking = message.get("intent_ranking")
+    assert message.get("intent")["name"] == "distress" and ranking[0]["confidence"] == 1.0
+    assert ranking[1]["confidence"] < 0.9  # the FallbackClassifier must not find it ambiguous
+
+
+def test_ordinary_messages_and_buttons_are_left_alone() -> None:
+    plain = SafetyOverride().process([parsed("je cherche un logement", "ask_orientation", 0.9)])[0]
+    assert plain.get("intent")["name"] == "ask_orientation"
+    button = SafetyOverride().process([parsed('/inform{"situation": "sans_logement"}', "inform", 1.0)])[0]
+    assert button.get("intent")["name"] == "inform"
