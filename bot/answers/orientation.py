@@ -79,6 +79,13 @@ def _conditions(results: list[SchemeResult], presumed: frozenset[str]) -> list[s
     return notes
 
 
+def _own_checks(results: list[SchemeResult]) -> list[str]:
+    """What a human must confirm because of this person's own case (a check with a condition that
+    holds: "le parcours d'insertion doit être validé" at 16-17), not the general ones."""
+    return [check.text for r in results for check, when in r.scheme.checks
+            if when is not None and check.text in r.to_check]
+
+
 def _situations_of(condition: Condition) -> set[str]:
     return {v for node in walk(condition) if isinstance(node, SituationCondition) for v in node.values}
 
@@ -112,7 +119,7 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
         intro = pick(role, "Ce qui pourrait te correspondre, à vérifier avec ton contact :",
                      "Ce qui pourrait correspondre, à vérifier avec le contact :")
     text = f"{lead}{safety}{intro}\n{bullets(lines)}"
-    notes = _conditions(shown, presumed)
+    notes = _conditions(shown, presumed) + _own_checks(shown)
     if notes:
         text += "\nÀ vérifier : " + " ".join(notes)
     if eligible and pending:

@@ -28,7 +28,7 @@ from bot.conversation.questions import (
     parse_question,
 )
 from bot.conversation.state import State
-from bot.knowledge import knowledge
+from bot.knowledge import SCHEME_IDS, knowledge
 from bot.reading import Reading
 from bot.reading.places import Place
 from bot.reading.replies import ACK, NO, UNSURE, YES
@@ -84,6 +84,9 @@ def _needs(state: State, reading: Reading) -> State:
     if OTHER_SCHEMES in reading.needs:
         return state.replace(needs=(), asked=())
     vocabulary = knowledge().vocabulary
+    focus = [n for n in needs if n in SCHEME_IDS]
+    if focus:  # "Vérifier" under a scheme's rule: this scheme's questions only
+        return state.replace(needs=tuple(focus), asked=())
     # A need the person says they do not have ("je cherche pas de logement") is not one.
     needs = [n for n in needs if not (set(vocabulary.need(n).situations) & state.no
                                       and not set(vocabulary.need(n).situations) & state.yes)]

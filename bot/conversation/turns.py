@@ -102,6 +102,12 @@ def _closed(state: State) -> State:
 # --- orientation --------------------------------------------------------------------------------
 
 def _result(state: State, found: Plan) -> list[Reply]:
+    focus = [n for n in state.needs if n in found.candidates and len(found.candidates) == 1]
+    if focus and found.orientation.result(focus[0]).status == "ineligible":
+        # "Vérifier" one scheme, and it does not fit: why, then the right door.
+        why = orientation.verdict(focus[0], found.orientation, state.role)
+        rest = orientation.result(found.orientation, found.candidates, found.presumed, state.role, more=True)
+        return [why, *rest] if why else rest
     more = bool(found.others) or len(found.results("incomplete")) > 0
     return orientation.result(found.orientation, found.candidates, found.presumed, state.role,
                               homeless="sans_logement" in state.yes, more=more)
@@ -222,6 +228,7 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
     if absorbed.guess is not None and CONTACT in asked:
         return _continue(state, absorbed, today)
     offer = None
+    asked_here = False
     for topic in asked:
         if topic == ELIGIBILITY and not schemes:
             return orient(state, reading, "ask_orientation", today)
@@ -241,14 +248,34 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
             scheme = knowledge().scheme(scheme_id)
             replies += topics.for_scheme(topic, scheme, role, territory, today)
             if topic == ELIGIBILITY:
-                replies.append(_case(after, scheme_id, today) or topics.check_offer(scheme, role))
+                case = _case(after, scheme_id, today)
+                if case is None and _knows_some(after) and len(schemes) == 1:
+                    # Too little to tell, but the person gave facts: the deciding question, now.
+                    focused = absorb(after, read_payload(scheme_id)).state
+                    found = plan(focused, today)
+                    if found.question is not None:
+                        after, asked_now = _ask(focused, found.question)
+                        replies += asked_now
+                        asked_here = True
+                        continue
+                replies.append(case or topics.check_offer(scheme, role))
     if not replies:
         replies = [safety.clarify(role, [intent] if intent else [])]
     keep = after.offer == p.QUESTION
     after = after.replace(offer=offer if offer else (p.QUESTION if keep else None),
                           scheme=schemes[-1] if schemes else after.scheme)
-    replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
-    return _finish(state, after, [*replies, *(_reask(after) if keep and not offer else [])])
+    if not asked_here:
+        replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
+    return _finish(state, after, [*replies, *(_reask(after) if keep and not offer and not asked_here else [])])
+
+
+def _knows_some(state: State) -> bool:
+    return state.engine_role != p.STRUCTURE and (state.age is not None or bool(state.yes))
+
+
+def read_payload(scheme_id: str) -> Reading:
+    """The reading of the "Vérifier" button of a scheme: an orientation focused on it."""
+    return Reading(text="", needs=(scheme_id,), button=True)
 
 
 def _case(state: State, scheme_id: str, today: dt.date) -> Reply | None:

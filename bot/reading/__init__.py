@@ -28,6 +28,7 @@ from bot.reading.topics import terms_in, topics_in
 from bot.reading.words import Words
 
 AGE, COMMUNE, AGE_COMMUNE = "age", "commune", "age_commune"  # what `expecting` may be
+PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # Rasa's reader of "/intent{...}" payloads
 _QUESTION_STARTS = frozenset({"quoi", "quel", "quelle", "quels", "quelles", "comment", "combien", "quand",
                               "pourquoi", "qui", "ou", "est", "c", "qu", "peut", "puis", "y"})
 
@@ -63,17 +64,18 @@ class Reading:
 
 
 def _payload(entities: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
-    """Entities of a button payload (`/intent{...}`): those no extractor found in the text."""
+    """Entities of a button payload (`/intent{...}`, read by Rasa's RegexMessageHandler)."""
     found: dict[str, list[Any]] = {}
     for entity in entities:
-        if entity.get("extractor") is None and entity.get("start") is None:
+        if entity.get("extractor") in (None, PAYLOAD_EXTRACTOR):
             found.setdefault(str(entity.get("entity")), []).append(entity.get("value"))
     return found
 
 
 def _model(entities: Sequence[Mapping[str, Any]], name: str) -> list[str]:
     """Ids of the model's entities of one kind ("dispositif" → faj_co)."""
-    ids = [to_id(name, e.get("value")) for e in entities if e.get("entity") == name and e.get("extractor")]
+    ids = [to_id(name, e.get("value")) for e in entities
+           if e.get("entity") == name and e.get("extractor") not in (None, PAYLOAD_EXTRACTOR)]
     return [i for i in ids if i]
 
 

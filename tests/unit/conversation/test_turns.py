@@ -153,3 +153,13 @@ def test_a_structure_gets_its_calls_after_two_questions_at_most() -> None:
     chat.say("on est une asso à Lens on voudrait monter un projet", "inform")
     chat.say("oui", "affirm")
     assert "FAJ Co" in chat.text and "03 21 21 65 05" in chat.text and chat.questions <= 2
+
+
+def test_an_eligibility_question_with_facts_asks_the_deciding_question_at_once() -> None:
+    chat = Chat()
+    chat.say("j'ai 17 ans, j'habite à Lens")
+    text = chat.say("et pourquoi pas le FAJ Co ?", "ask_eligibility")
+    assert "Dès 16 ans" in text and "Es-tu en apprentissage" in text and chat.asking == "groupe:parcours"
+    assert text.count("Es-tu en apprentissage") == 1
+    text = chat.say("/inform", "inform", [{"entity": "situation", "value": "apprentissage"}])
+    assert "FAJ Co" in text and "03 21 13 19 35" in text
