@@ -89,6 +89,10 @@ constraints: ## Re-freeze constraints.txt from the current .venv
 	{ echo '# Verified set for Python 3.10 (pip check clean). Regenerate with `make constraints` after changing requirements.txt.'; \
 	  $(PY) -m pip freeze --exclude-editable; } > constraints.txt
 
+.PHONY: converse
+converse: install ## Replay the persona openings of scripts/personas.yml and print how well they are served (never in CI)
+	$(PY) scripts/converse.py
+
 .PHONY: evaluate
 evaluate: install ## NLU 5-fold cross-validation, reports in reports/nlu/ (slow; never run in CI)
 	$(PY) scripts/evaluate_nlu.py

@@ -84,11 +84,20 @@ DENIALS: dict[str, tuple[str, ...]] = {
 # Aliases of the vocabulary that the readers leave to the context rules above or to the role reader.
 SKIPPED_ALIASES = frozenset({"mon fils", "ma fille", "j ai un enfant", "j ai des enfants", "foyer", "au foyer",
                              "a l ase", "place", "decohabiter", "quitter mes parents"})
-# A verb of looking for and a kind of home, a few words apart ("je cherche vite un petit appart").
-_LOOKING = frozenset({"cherche", "recherche", "trouver", "besoin", "veux", "voudrais", "faut", "galere"})
-_HOMES = frozenset({"logement", "appart", "appartement", "studio", "chambre", "hlm", "fjt", "coloc", "colocation",
-                    "location", "maison", "t1", "t2", "t3"})
-_LOOKING_SPAN = 5
+# A verb and its object a few words apart, however it is conjugated or spelled: "je cherche vite
+# un petit appart", "jai lacher le lycee", "j'ai arrêté les cours l'an dernier".
+VERB_OBJECT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "recherche_logement": (
+        frozenset("cherche cherches chercher recherche recherches trouver besoin veux voudrais faut galere".split()),
+        frozenset("logement appart appartement studio chambre hlm fjt coloc colocation location maison t1 t2 t3"
+                  .split())),
+    "decrochage_scolaire": (
+        frozenset("arrete arretee arreter lache lachee lacher quitte quittee quitter abandonne abandonnee abandonner "
+                  "stoppe stopper plaque plaquer vire viree exclu exclue decroche decrocher".split()),
+        frozenset("ecole lycee college cours etudes formation bac cap bts fac bep seconde premiere terminale"
+                  .split())),
+}
+VERB_OBJECT_SPAN = 5
 
 
 @lru_cache(maxsize=1)
@@ -119,12 +128,13 @@ def _states(words: Sequence[str], asks_about_schemes: bool) -> bool:
     return bool(PERSON_MARKERS & set(words)) or not asks_about_schemes
 
 
-def _looking_for_home(words: Sequence[str]) -> tuple[bool, bool] | None:
-    """(found, negated) for "je cherche (…) un appart"."""
+def _verb_object(words: Sequence[str], verbs: frozenset[str], objects: frozenset[str]) -> bool | None:
+    """True (said), False (denied: "je cherche pas d'appart") or None (not there) for a verb followed
+    by its object within a few words."""
     for i, word in enumerate(words):
-        if word in _LOOKING and any(w in _HOMES for w in words[i + 1:i + 1 + _LOOKING_SPAN]):
-            between = words[i + 1:i + 1 + _LOOKING_SPAN]
-            return True, _negated(words, i) or "pas" in between[:2]
+        following = words[i + 1:i + 1 + VERB_OBJECT_SPAN]
+        if word in verbs and any(w in objects for w in following):
+            return not (_negated(words, i) or "pas" in following[:2] or "plus" in following[:1])
     return None
 
 
@@ -142,9 +152,10 @@ def situations_in(message: Words, asks_about_schemes: bool = False) -> Situation
                 no[situation] = None
             else:
                 yes[situation] = None
-        looking = _looking_for_home(clause)
-        if looking is not None and "recherche_logement" not in yes and "recherche_logement" not in no:
-            (no if looking[1] else yes)["recherche_logement"] = None
+        for situation, (verbs, objects) in VERB_OBJECT.items():
+            said = _verb_object(clause, verbs, objects)
+            if said is not None and situation not in yes and situation not in no:
+                (yes if said else no)[situation] = None
     yes_set = frozenset(yes) - frozenset(no)
     # "plus en foyer" is "sorti(e) de l'ASE": the phrase "en foyer" inside it is the negated one.
     return Situations(yes_set, frozenset(no) - yes_set)
