@@ -161,7 +161,8 @@ def report(outcomes: list[Outcome]) -> None:
         elif o.kind == "danger":
             verdict = "numéro d'urgence d'abord" if o.emergency_first else "PAS de numéro d'urgence d'abord"
         else:
-            verdict = "bon dispositif" if o.right_scheme else f"ATTENDU {o.persona.get('expect_any')}, nommés {sorted(o.named)}"
+            expected = o.persona.get("expect_any")
+            verdict = "bon dispositif" if o.right_scheme else f"ATTENDU {expected}, nommés {sorted(o.named)}"
             if not all(t in o.all_text for t in o.persona.get("expect_text", [])):
                 verdict += " ; contact MANQUANT"
         questions = "-" if o.questions_before_useful is None else str(o.questions_before_useful)
@@ -179,8 +180,8 @@ def report(outcomes: list[Outcome]) -> None:
 
     print()
     print(f"personas : {len(outcomes)} ({len(orient)} orientations, {len(direct)} questions, {len(danger)} détresses)")
-    print(f"questions directes répondues dès la première réponse : {share(sum(o.answered_first for o in direct), len(direct))}"
-          "   (objectif 100 %)")
+    answered = share(sum(o.answered_first for o in direct), len(direct))
+    print(f"questions directes répondues dès la première réponse : {answered}   (objectif 100 %)")
     if counts:
         print(f"questions avant le premier dispositif ou contact nommé : médiane {statistics.median(counts):g}, "
               f"max {max(counts)}   (objectif médiane ≤ 2, max 3) ; sans réponse utile : {never}")

@@ -110,7 +110,8 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
                    f"Sans endroit où dormir ce soir : {shelter.number} ({shelter.details}).\n")
               if homeless else "")
     if not eligible and not pending:
-        return [Reply(lead + safety + _nothing_fits(orientation, role), tuple(buttons))]
+        housing = all(knowledge().scheme(s).kind == "logement" for s in ranked)
+        return [Reply(lead + safety + _nothing_fits(orientation, role, housing), tuple(buttons))]
     shown = (eligible or pending)[:MAX_SHOWN]
     lines = [f"{r.scheme.short_title} : {r.scheme.pitch}" for r in shown]
     if eligible:
@@ -146,10 +147,13 @@ def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pe
     return [Reply(text), Reply("Contact au Département — " + " ; ".join(contacts) + ".", buttons)]
 
 
-def _nothing_fits(orientation: Orientation, role: str | None) -> str:
+def _nothing_fits(orientation: Orientation, role: str | None, housing: bool) -> str:
+    """Kindly, and the right door: the housing one for a housing need, else the SLAI or the mission locale."""
     territory = orientation.territory.territory if orientation.territory else None
     kind = pick(role, "Je n'ai pas trouvé de dispositif qui te corresponde exactement. Ce n'est pas grave : ",
                 "Je n'ai pas trouvé de dispositif qui corresponde exactement. ")
+    if housing:
+        return kind + housing_line(role, territory)
     if territory:
         return kind + pick(role, f"le SLAI peut t'aider à trouver une solution. {slai_line(territory)}.",
                            f"Le SLAI peut aider à trouver une solution : {slai_line(territory)}.")

@@ -139,10 +139,18 @@ def evaluation(scheme: Scheme, role: str | None) -> Reply:
 # --- procedures -------------------------------------------------------------------
 
 def procedure(scheme: Scheme, role: str | None) -> Reply:
+    """How to apply: the structure's obligations and what to send, or the young person's way in;
+    both when the role is unknown."""
+    structure = f"Démarches {scheme.short_title} (obligatoires) :\n" + bullets(
+        [p.text for p in scheme.procedures.items if p.mandatory]
+        + [f"Joindre {annex}." for annex in scheme.funding.annexes])
+    steps = [p.text for p in scheme.procedures.items if p.for_young]
+    young = scheme.entry.text if not steps else f"{scheme.entry.text}\n{bullets(steps)}"
     if role == STRUCTURE:
-        steps = [p.text for p in scheme.procedures.items if p.mandatory]
-        text = f"Démarches {scheme.short_title} (obligatoires) :\n{bullets(steps)}"
+        text = structure
+    elif role is None:
+        text = f"Pour un ou une jeune : {young}\nPour une structure : dépôt et validation de la candidature dans le " \
+               f"logiciel {scheme.call.channel}, avant la clôture de l'appel à projets."
     else:
-        steps = [p.text for p in scheme.procedures.items if p.for_young]
-        text = scheme.entry.text if not steps else f"{scheme.entry.text}\n{bullets(steps)}"
+        text = young
     return Reply(text, topic_buttons(scheme, role))

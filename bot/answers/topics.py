@@ -74,8 +74,8 @@ def indicators(scheme: Scheme) -> Reply:
         lines.append(bullets(ev.indicators))
     if ev.charter:
         groups = " ; ".join(f"{g.title} {g.points} points" for g in ev.charter.groups)
-        lines.append(f"Charte qualité ({ev.charter.share_percent} % du financement, {ev.charter.total_points} points) : "
-                     f"{groups}.")
+        charter = f"Charte qualité ({ev.charter.share_percent} % du financement, {ev.charter.total_points} points)"
+        lines.append(f"{charter} : {groups}.")
     if len(lines) == 1:
         lines.append(ev.final_report.text)
     return Reply("\n".join(lines))

@@ -216,7 +216,7 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return distress(state, reading, today)
     absorbed = absorb(state, reading)
     after = absorbed.state
-    role = after.role
+    role = after.role or (p.STRUCTURE if reading.about_calls else None)  # the view the answer takes
     territory = after.territory_info()
     asked = _topics(reading, intent)
     schemes = list(reading.schemes) or ([after.scheme] if after.scheme and not reading.terms else [])

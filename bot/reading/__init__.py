@@ -21,7 +21,7 @@ from bot.reading.language import FRENCH, NONE, language_of
 from bot.reading.names import needs_in, schemes_in, structure_types_in, territories_in
 from bot.reading.places import Place, bare_place, chosen, places_in
 from bot.reading.replies import is_correction, short_reply
-from bot.reading.roles import JEUNE, PROCHE, speaks_for_self, stated_role
+from bot.reading.roles import JEUNE, PROCHE, speaks_for_self, speaks_of_calls, stated_role
 from bot.reading.safety import Danger, danger_in
 from bot.reading.situations import situations_in
 from bot.reading.topics import terms_in, topics_in
@@ -55,6 +55,7 @@ class Reading:
     question: bool = False
     button: bool = False             # the message is a button's payload
     first_person: bool = False       # "je", "j'", "moi": the person speaks of themselves
+    about_calls: bool = False        # the words of the calls for projects ("candidater", "AAP"): a structure's question
     payload: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -147,6 +148,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
         question=question,
         button=button,
         first_person=speaks_for_self(words),
+        about_calls=speaks_of_calls(words),
         payload=payload,
     )
 

@@ -86,6 +86,18 @@ def stated_role(message: Words) -> str | None:
     return roles[-1] if roles else None
 
 
+_CALLS = PhraseTable.build((p, "call") for p in (
+    "appel a projets", "appels a projets", "aap", "candidater", "candidature", "deposer un dossier",
+    "deposer notre dossier", "deposer une candidature", "subvention", "porteur", "porteurs", "e partenaire",
+    "epartenaire", "convention", "conventionnement", "notre action", "notre projet", "notre dossier",
+))
+
+
+def speaks_of_calls(message: Words) -> bool:
+    """The words of the calls for projects ("candidater", "AAP", "E partenaire"): a structure's question."""
+    return bool(_CALLS.matches(message.all))
+
+
 def speaks_for_self(message: Words) -> bool:
     """The message is in the first person ("je", "j'", "moi")."""
     return bool(_FIRST_PERSON & set(message.all))
