@@ -11,7 +11,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.conversation.facts import commune_slots
-from bot.extraction import Message, extract_handoff, extract_sheet
+from bot.extraction import (
+    SHEET_INTERRUPTION_CONFIDENCE,
+    SHEET_INTERRUPTIONS,
+    Message,
+    extract_handoff,
+    extract_sheet,
+)
 from bot.reading import COMMUNE, read
 
 
@@ -32,7 +38,9 @@ class ActionExtractFacts(Action):
         if loop == "sheet_form":
             updates = extract_sheet(_message(tracker), requested, confidence)
         elif loop == "handoff_form" and requested == COMMUNE:
-            updates = commune_slots(read(_message(tracker).text, expecting=COMMUNE).place)
+            message = _message(tracker)
+            interrupts = message.intent in SHEET_INTERRUPTIONS and confidence >= SHEET_INTERRUPTION_CONFIDENCE
+            updates = {} if interrupts else commune_slots(read(message.text, expecting=COMMUNE).place)
         elif loop == "handoff_form":
             updates = extract_handoff(_message(tracker), requested, confidence)
         else:

@@ -29,7 +29,8 @@ class ActionExplainQuestion(Action):
         return "action_explain_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[EventType]:
-        return apply(dispatcher, turns.explain_question(state_of(tracker)))
+        state = state_of(tracker)
+        return apply(dispatcher, turns.explain_question(state, reading_of(tracker, state), today()))
 
 
 class ActionCancel(Action):

@@ -459,6 +459,7 @@ class Scheme(Model):
     entry: Entry
     contacts: list[str]
     volumes: str  # how many young people, places or projects the seed sets
+    contents: Sourced  # what the measure or the project contains, in a few lines
 
     # Parsed conditions, filled by the loader once the vocabulary is known.
     _rules: tuple[tuple[Rule, Condition | None, Condition], ...] = ()

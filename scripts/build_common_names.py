@@ -4,7 +4,7 @@ The reader of free text (bot/reading/places.py) finds communes anywhere in a mes
 "Placé" (53), "Avion" (62) or "Campagne" (62) are also words people use in other senses ("je suis
 à la rue", "sur place", "prendre l'avion"): such a name counts as a place only after a word that
 introduces one ("à", "de", "j'habite"…) or when it is the whole message. A name is listed when
-its one-word key is a French word of spaCy's fr_core_news_md lemmatizer tables and no commune of
+its one-word key is a French word of spaCy's fr_core_news_md lemmatizer tables or stop words, and no commune of
 that name has 20 000 inhabitants or more (Paris, Lille, Calais stay places wherever they appear).
 
 Inputs: knowledge/communes/communes_62.csv and communes_62_anciennes.csv, the npm package
@@ -37,9 +37,11 @@ def is_french_word():  # type: ignore[no-untyped-def]
     """A test for words of the lemmatizer's tables (the lookup table is keyed by hashes)."""
     import spacy
 
-    lemmatizer = spacy.load("fr_core_news_md").get_pipe("lemmatizer")
+    nlp = spacy.load("fr_core_news_md")
+    lemmatizer = nlp.get_pipe("lemmatizer")
     lookup = lemmatizer.lookups.get_table("lemma_lookup")
     lemmas = {normalize(w) for values in lemmatizer.lookups.get_table("lemma_index").values() for w in values}
+    lemmas |= {normalize(w) for w in nlp.Defaults.stop_words}  # "aucun", "rien"…: not in the lemma tables
     return lambda key: key in lemmas or lookup.get(key) is not None
 
 

@@ -36,10 +36,13 @@ def housing_line(role: str | None, territory: Territory | None) -> str:
                 "Département ne donne pas de numéro pour les SLISL.")
 
 
+ALL_BUTTON = "Voir tous les SLAI"
+
+
 def ask_commune(role: str | None) -> Reply:
     text = pick(role, "Dans quelle commune habites-tu ? Je te donne le bon contact.",
                 "Dans quelle commune ? Je vous donne le bon contact.")
-    return Reply(text, (Button("Voir tous les SLAI", intent_payload("ask_contact", territoire=ALL)),))
+    return Reply(text, (Button(ALL_BUTTON, intent_payload("ask_contact", territoire=ALL)),))
 
 
 def all_slai() -> list[Reply]:

@@ -66,11 +66,14 @@ def _outside_note(orientation: Orientation, role: str | None) -> str:
                 "(le logement) accueillent aussi ceux qui viennent s'y installer. ")
 
 
-def _conditions(results: list[SchemeResult], presumed: frozenset[str]) -> list[str]:
-    """What the result takes for granted without asking (RSA under 25, papers): said, to be checked."""
+def _conditions(results: list[SchemeResult], presumed: frozenset[str], yes: frozenset[str]) -> list[str]:
+    """What the result takes for granted without asking (papers; the RSA, only for a young parent,
+    the one case where someone under 25 may receive it): said, to be checked."""
     vocabulary = knowledge().vocabulary
     notes = []
     for situation in sorted(presumed):
+        if situation == "rsa" and "enfant_a_charge" not in yes:
+            continue
         term = vocabulary.situation(situation)
         concerned = [r.scheme.short_title for r in results
                      if any(situation in _situations_of(require) for _, _, require in r.scheme.rules)]
@@ -90,12 +93,26 @@ def _situations_of(condition: Condition) -> set[str]:
     return {v for node in walk(condition) if isinstance(node, SituationCondition) for v in node.values}
 
 
+def _one_per_need(results: list[SchemeResult], needs: tuple[str, ...]) -> list[SchemeResult]:
+    """The best scheme of each of the person's needs first (a care leaver without a home gets the
+    Coordo ASE and a housing scheme), then the others in their order."""
+    vocabulary = knowledge().vocabulary
+    first: list[SchemeResult] = []
+    for need in needs:
+        schemes = vocabulary.need(need).schemes if need in vocabulary.need_ids else [need]
+        best = next((r for r in results if r.scheme.id in schemes), None)
+        if best is not None and best not in first:
+            first.append(best)
+    return first + [r for r in results if r not in first]
+
+
 def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozenset[str], role: str | None,
-           homeless: bool = False, more: bool = False) -> list[Reply]:
+           homeless: bool = False, more: bool = False, needs: tuple[str, ...] = (),
+           yes: frozenset[str] = frozenset()) -> list[Reply]:
     """The schemes that fit among `ranked` (the person's need), then the next step and the contact."""
     by_id = {r.scheme.id: r for r in orientation.results}
-    eligible = [by_id[s] for s in ranked if by_id[s].status == ELIGIBLE]
-    pending = [by_id[s] for s in ranked if by_id[s].status == INCOMPLETE]
+    eligible = _one_per_need([by_id[s] for s in ranked if by_id[s].status == ELIGIBLE], needs)
+    pending = _one_per_need([by_id[s] for s in ranked if by_id[s].status == INCOMPLETE], needs)
     buttons: list[Button] = []
     if role in ("jeune", "professionnel") and by_id["graine_de"].status == ELIGIBLE:
         buttons.append(SHEET)
@@ -111,7 +128,9 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
               if homeless else "")
     if not eligible and not pending:
         housing = all(knowledge().scheme(s).kind == "logement" for s in ranked)
-        return [Reply(lead + safety + _nothing_fits(orientation, role, housing), tuple(buttons))]
+        why = next((r.reasons[0] for r in (by_id[s] for s in ranked) if r.reasons), "")
+        why = f"{why} " if why and len(ranked) <= 2 else ""
+        return [Reply(lead + safety + why + _nothing_fits(orientation, role, housing), tuple(buttons))]
     shown = (eligible or pending)[:MAX_SHOWN]
     lines = [f"{r.scheme.short_title} : {r.scheme.pitch}" for r in shown]
     if eligible:
@@ -120,7 +139,7 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
         intro = pick(role, "Ce qui pourrait te correspondre, à vérifier avec ton contact :",
                      "Ce qui pourrait correspondre, à vérifier avec le contact :")
     text = f"{lead}{safety}{intro}\n{bullets(lines)}"
-    notes = _conditions(shown, presumed) + _own_checks(shown)
+    notes = _conditions(shown, presumed, yes) + _own_checks(shown)
     if notes:
         text += "\nÀ vérifier : " + " ".join(notes)
     if eligible and pending:
@@ -163,14 +182,28 @@ def _nothing_fits(orientation: Orientation, role: str | None, housing: bool) -> 
 
 def verdict(scheme_id: str, orientation: Orientation, role: str | None) -> Reply | None:
     """The engine's verdict for one scheme on what the person said ("et pourquoi pas le FAJ Co ?"),
-    or None when too little is known to say."""
+    or None when too little is known to say. Only the commune missing: yes, if they live in the 62."""
     found = orientation.result(scheme_id)
     name = capitalize(found.scheme.the_name)
     if found.status == INELIGIBLE:
         return Reply(pick(role, "Pour toi : ", "Dans cette situation : ") + " ".join(found.reasons))
-    if found.status == ELIGIBLE:
-        text = pick(role, f"{name} peut te correspondre. ", f"{name} peut correspondre. ") + " ".join(found.reasons)
-        if found.to_check:
-            text += " À vérifier : " + found.to_check[0]
-        return Reply(text)
+    if found.status == ELIGIBLE or set(found.missing) == {"commune"}:
+        reasons = [r for r in found.reasons if "{commune}" not in r]
+        condition = "" if found.status == ELIGIBLE else pick(role, ", si tu habites le Pas-de-Calais",
+                                                              ", pour un jeune qui habite le Pas-de-Calais")
+        text = pick(role, f"{name} peut te correspondre{condition}. ", f"{name} peut correspondre{condition}. ")
+        text += " ".join(reasons)
+        own = [c.text for c, when in found.scheme.checks if when is not None and c.text in found.to_check]
+        if own:
+            text += " À vérifier : " + own[0]
+        return Reply(text.strip())
     return None
+
+
+def structure_verdict(found: SchemeResult) -> Reply | None:
+    """Whether a structure of the types given may carry the scheme, in the engine's words."""
+    if found.status == INCOMPLETE:
+        note = found.to_check[0] if found.to_check else ""
+        return Reply(f"Pour {found.scheme.the_name}, c'est à vérifier. {note}".strip()) if note else None
+    reason = found.reasons[0] if found.reasons else ""
+    return Reply(reason.split(". ", 1)[-1]) if reason else None

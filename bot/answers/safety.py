@@ -54,9 +54,11 @@ def _numbers() -> dict[str, EmergencyNumber]:
     return {n.id: n for n in knowledge().external.emergency_numbers}
 
 
-def numbers_for(kinds: Sequence[str], age: int | None) -> list[str]:
-    """Emergency number ids for these kinds of danger, the one that fits best first."""
-    minor = age is None or age < MINOR_UNTIL
+def numbers_for(kinds: Sequence[str], age: int | None, partner: bool = False) -> list[str]:
+    """Emergency number ids for these kinds of danger, the one that fits best first. Violence goes to
+    the 119 first when the person may be a minor (age unknown included), unless it comes from a
+    partner; a minor put out of home gets the 119 after the 115."""
+    minor = (age is None and not partner) or (age is not None and age < MINOR_UNTIL)
     ordered: list[str] = []
     for kind in kinds:
         if kind == SUICIDE:
@@ -64,9 +66,9 @@ def numbers_for(kinds: Sequence[str], age: int | None) -> list[str]:
         elif kind == IMMEDIATE:
             ordered += [POLICE, EUROPE]
         elif kind == VIOLENCE:
-            ordered += [ENFANCE, POLICE] if minor else [POLICE]
+            ordered += [ENFANCE, POLICE] if minor else [POLICE, EUROPE]
         elif kind in (NO_SHELTER, SHELTER_FULL):
-            ordered.append(URGENCE_SOCIALE)
+            ordered += [URGENCE_SOCIALE, ENFANCE] if age is not None and age < MINOR_UNTIL else [URGENCE_SOCIALE]
         elif kind == DISTRESS:
             ordered.append(SUICIDE_LINE)
     return list(dict.fromkeys(ordered)) or [SUICIDE_LINE, URGENCE_SOCIALE, POLICE]
@@ -92,10 +94,10 @@ _KIND_LINES = {
 }
 
 
-def distress(kinds: Sequence[str], role: str | None, age: int | None) -> list[Reply]:
+def distress(kinds: Sequence[str], role: str | None, age: int | None, partner: bool = False) -> list[Reply]:
     """The emergency reply in French: the number that fits, one kind line, the offer of a person."""
     table = _numbers()
-    ids = numbers_for(kinds, age)
+    ids = numbers_for(kinds, age, partner)
     lead = table[ids[0]]
     lines = [pick(role, f"Appelle le {lead.number} maintenant : {_plain_name(lead)}, {lead.details}.",
                   f"Appelez le {lead.number} maintenant : {_plain_name(lead)}, {lead.details}.")]
@@ -111,6 +113,20 @@ def distress(kinds: Sequence[str], role: str | None, age: int | None) -> list[Re
                    "Souhaitez-vous qu'une personne du Département vous recontacte aussi ?"),
               (Button("Oui, une personne", "/affirm"), Button("Non merci", "/deny"))),
     ]
+
+
+def cannot_call(kinds: Sequence[str], age: int | None, role: str | None) -> Reply:
+    """A person in danger who cannot or dare not phone: the written ways, from knowledge/external.yml."""
+    table = _numbers()
+    police = table[POLICE]
+    lines = [pick(role, "Tu peux aussi écrire, sans appeler :", "Il est aussi possible d'écrire, sans appeler :"),
+             f"{police.number} ({_plain_name(police)}) : {police.details}."]
+    if ENFANCE in numbers_for(kinds, age):
+        lines.append(f"{table[ENFANCE].number} ({_plain_name(table[ENFANCE])}) : {table[ENFANCE].url}, "
+                     f"{table[ENFANCE].details}.")
+    lines.append(pick(role, "Tu peux aussi en parler à un adulte de confiance (au lycée, l'infirmière ou le CPE).",
+                      "Un adulte de confiance peut aussi aider à appeler."))
+    return Reply("\n".join(lines), (Button("Oui, une personne", "/affirm"), Button("Non merci", "/deny")))
 
 
 def urgent_line(kinds: Sequence[str], age: int | None, role: str | None) -> str:
@@ -136,10 +152,11 @@ _ARABIC_KIND = {SUICIDE: "لست وحدك: هناك من يستطيع الاست
                 SHELTER_FULL: "حتى لو كان ممتلئاً، اتصل به مرة أخرى: إنه رقم المبيت الطارئ."}
 
 
-def other_language(language: str, kinds: Sequence[str], age: int | None, territory: Territory | None) -> Reply:
+def other_language(language: str, kinds: Sequence[str], age: int | None, territory: Territory | None,
+                   partner: bool = False) -> Reply:
     """Numbers and the local contact in English or Arabic (fixed phrases); English for other languages."""
     table = _numbers()
-    ids = numbers_for(kinds, age) if kinds else [URGENCE_SOCIALE, ENFANCE, SUICIDE_LINE, POLICE, EUROPE]
+    ids = numbers_for(kinds, age, partner) if kinds else [URGENCE_SOCIALE, ENFANCE, SUICIDE_LINE, POLICE, EUROPE]
     if language == ARABIC:
         lines = [f"اتصل الآن بالرقم {table[ids[0]].number} ({_ARABIC_NAMES[ids[0]]})، مجاني، على مدار الساعة."
                  if kinds else "أنا أجيب بالفرنسية فقط. أرقام الطوارئ في فرنسا مجانية وعلى مدار الساعة:"]
@@ -164,8 +181,12 @@ def is_foreign(language: str) -> bool:
 
 
 def clarify(role: str | None, likely_intents: list[str]) -> Reply:
-    """Low confidence: ask, with a button for each of the two likeliest topics."""
+    """Low confidence: ask, with a button for each of the two likeliest topics (neither "tu" nor
+    "vous" while the role is unknown)."""
     topics = [i for i in likely_intents if i in TOPICS][:2] or ["ask_orientation", "ask_contact"]
-    text = pick(role, "Je ne suis pas sûr d'avoir compris. Tu parles de :", "Je ne suis pas sûr d'avoir compris. "
-                "Vous parlez de :")
+    if role is None:
+        text = "Je ne suis pas sûr d'avoir compris. C'est à propos de :"
+    else:
+        text = pick(role, "Je ne suis pas sûr d'avoir compris. Tu parles de :",
+                    "Je ne suis pas sûr d'avoir compris. Vous parlez de :")
     return Reply(text, tuple(Button(TOPICS[t], f"/{t}") for t in topics))

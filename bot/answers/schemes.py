@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answers.reply import Button, Reply, bullets, capitalize, date_fr, intent_payload, is_young, pick
+from bot.answers.reply import Button, Reply, bullets, date_fr, intent_payload, is_young, pick
 from bot.eligibility.calls import CLOSED, OPEN, UPCOMING, call_status
 from bot.knowledge import SCHEME_IDS, Scheme, knowledge
 
@@ -64,14 +64,14 @@ def call_window_line(scheme: Scheme, today: dt.date) -> str:
 def period_line(scheme: Scheme, today: dt.date) -> str:
     """When young people are served (the measure or convention period), relative to `today`."""
     period = scheme.period
-    name = capitalize(scheme.the_name)
+    name = f"Pour {scheme.the_name}, l'action"
     if period.start is None or period.end is None:
         return period.for_young or period.text
     if today < period.start:
         return f"{name} démarre le {date_fr(period.start)} et dure jusqu'au {date_fr(period.end)}."
     if today <= period.end:
-        return f"{name} se déroule du {date_fr(period.start)} au {date_fr(period.end)} : il est en cours."
-    return (f"{name} s'est déroulé du {date_fr(period.start)} au {date_fr(period.end)}. "
+        return f"{name} se déroule du {date_fr(period.start)} au {date_fr(period.end)} : elle est en cours."
+    return (f"{name} s'est déroulée du {date_fr(period.start)} au {date_fr(period.end)}. "
             "La période suivante n'est pas encore publiée.")
 
 

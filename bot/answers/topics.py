@@ -92,11 +92,7 @@ def evaluation(scheme: Scheme) -> Reply:
 
 
 def contents(scheme: Scheme) -> Reply:
-    if scheme.phases:
-        steps = [f"{p.title} : {p.text}" for p in scheme.phases.items]
-        return Reply(f"{scheme.short_title}, comment ça se passe :\n{bullets(steps)}")
-    items = scheme.objectives.items if scheme.objectives else [scheme.summary.text]
-    return Reply(f"{scheme.short_title} : {scheme.summary.text}\n{bullets(items)}")
+    return Reply(f"{scheme.short_title} : {scheme.contents.text}")
 
 
 def volumes(scheme: Scheme) -> Reply:
@@ -139,7 +135,7 @@ def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territor
         return [volumes(scheme)]
     if topic == CONTACT:
         return [scheme_contact(scheme, role, territory)]
-    raise ValueError(topic)
+    raise ValueError(topic)  # pragma: no cover - the topics are the reader's, all handled above
 
 
 def scheme_contact(scheme: Scheme, role: str | None, territory: Territory | None) -> Reply:
@@ -156,7 +152,10 @@ def scheme_contact(scheme: Scheme, role: str | None, territory: Territory | None
                               "Contact : le SLAI du territoire (indiquez la commune pour son numéro)."))
     else:
         lines.append(housing_line(role, territory))
-    lines.append(f"Au Département, pour {scheme.the_name} : {departement_contacts(scheme)}.")
+    if not is_young(role) or scheme.entry.service == "slai":
+        # The Département's contacts answer the calls' questions: a young person looking for housing
+        # is better served by the doors above.
+        lines.append(f"Au Département, pour {scheme.the_name} : {departement_contacts(scheme)}.")
     return Reply("\n".join(lines))
 
 
@@ -238,15 +237,16 @@ def procedure_all(role: str | None, territory: Territory | None) -> Reply:
         "locale ou un CLLAJ."))
 
 
-def contact_all(role: str | None, territory: Territory | None) -> list[Reply]:
-    """Every scheme's contact: the Département's people for structures, the local ones for the others
-    (empty when the territory is unknown: the dialogue asks the commune)."""
+def contact_all(role: str | None, territory: Territory | None, housing: bool = False) -> list[Reply]:
+    """Every scheme's contact: the Département's people for structures, the local SLAI for the others
+    (and the housing doors when the need is housing); empty when the territory is unknown: the
+    dialogue asks the commune."""
     if role == STRUCTURE:
         by_line: dict[str, list[str]] = {}
         for scheme in _schemes():
             by_line.setdefault(departement_contacts(scheme), []).append(scheme.short_title)
         return [Reply(f"Au Département, pour {join_fr(titles)} : {line}.") for line, titles in by_line.items()]
     if territory is not None:
-        return [Reply(pick(role, f"Ton contact : {slai_line(territory)}.", f"Contact : {slai_line(territory)}.")
-                      + "\n" + housing_line(role, territory))]
+        text = pick(role, f"Ton contact : {slai_line(territory)}.", f"Contact : {slai_line(territory)}.")
+        return [Reply(f"{text}\n{housing_line(role, territory)}" if housing else text)]
     return []

@@ -38,7 +38,7 @@ MAX_QUESTIONS = 3
 # 18-25-year-old of the 62, and is seldom what a person who asks for help is looking for).
 DEFAULT_ORDER = ("graine_de", "coordo_ase", "cllaj", "accompagnement_logement", "solutions_logement",
                  "logement_primo_locataires", "faj_co")
-NEVER_ASKED = frozenset({"sejour_irregulier"})
+NEVER_ASKED = frozenset({"sejour_irregulier", "abandon_graine_de"})  # said by the person, never asked
 SLAI = "slai"
 
 

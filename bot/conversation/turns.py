@@ -2,13 +2,15 @@
 
 Each action of actions/ calls exactly one of these. All of them first take in every fact the
 message gives (bot/conversation/facts.py), and any of them gives way to danger: a message that
-speaks of it gets the emergency number first, whatever was asked.
+speaks of it gets the emergency number first, whatever was asked (`_urgent_first`).
 
 - `orient`: facts, answers to the pending question, "trouver une aide": the next question or the
-  result (bot/conversation/planner.py: three questions at most);
+  result (bot/conversation/planner.py: three questions at most); a question asked along with the
+  facts is answered first;
 - `answer`: questions about the schemes, several topics at once, answered first;
-- `distress`, `foreign` (English, Arabic), `clarify` (a message the NLU is unsure of: often
-  readable after all), `small_talk` (hello, thanks…: then the pending question again);
+- `distress`, `foreign` (English, Arabic, other languages), `clarify` (a message the NLU is unsure
+  of: often readable after all), `small_talk` (hello, thanks…: then the pending question again),
+  `cancel`, `explain_question`;
 - `say`: fixed replies of the other actions, with the first-turn notice and acronyms explained.
 """
 
@@ -18,49 +20,32 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.answers import contacts, handoff, orientation, safety, topics
+from bot.answers.contacts import slai_line
 from bot.answers.glossary import explain
 from bot.answers.reply import Button, Reply, pick
 from bot.communes import OUTSIDE
 from bot.conversation import protocol as p
-from bot.conversation.facts import Absorbed, absorb
+from bot.conversation.facts import absorb
 from bot.conversation.planner import Plan, plan
-from bot.conversation.questions import CONFIRM_COMMUNE, Question, confirm_commune, parse_question, wording
+from bot.conversation.questions import CONFIRM_COMMUNE, NEED, Question, confirm_commune, parse_question, wording
 from bot.conversation.state import State
-from bot.eligibility.engine import ELIGIBLE
+from bot.eligibility.engine import ELIGIBLE, INELIGIBLE
 from bot.knowledge import knowledge
 from bot.reading import Reading
-from bot.reading.replies import ACK, NO, UNSURE
+from bot.reading.language import OTHER
+from bot.reading.replies import NO, UNSURE
 from bot.reading.safety import DISTRESS
-from bot.reading.topics import CONTACT, ELIGIBILITY, INFO, PUBLIC
+from bot.reading.topics import CARRIERS, CONTACT, ELIGIBILITY, INFO, PUBLIC
 
 MAX_TOPICS = 3
 MAX_SCHEMES = 2
+MAX_TERRITORIES = 3
 ALL_TERRITORIES = "tous"
+MAX_LENGTH = 350  # characters of a message on a phone screen, where the text allows it
+Turn = p.Turn
 
 
 # --- finishing a turn ---------------------------------------------------------------------------
-
-def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool = False,
-            greeting: bool = False) -> Turn:
-    """Acronyms explained the first time, the notice on the first turn, the slots that changed."""
-    replies = list(replies)
-    if not before.welcomed and not replies and not greeting:
-        replies = [Reply(safety.NOTICE)]
-    elif not before.welcomed and not greeting:
-        last = replies[-1]
-        replies[-1] = Reply(f"{last.text}\n\n{safety.NOTICE}", last.buttons)
-    explained = set(after.explained)
-    out = []
-    for reply in replies:
-        text, explained = explain(reply.text, explained)
-        out += split(Reply(text, reply.buttons))
-    after = after.replace(welcomed=True, explained=frozenset(explained))
-    return p.Turn(tuple(out), after.changes_from(before), urgent)
-
-
-Turn = p.Turn
-MAX_LENGTH = 350  # characters of a message on a phone screen, where the text allows it
-
 
 def split(reply: Reply, limit: int = MAX_LENGTH) -> list[Reply]:
     """A long reply cut at line breaks into messages of about `limit` characters; the buttons
@@ -75,6 +60,24 @@ def split(reply: Reply, limit: int = MAX_LENGTH) -> list[Reply]:
             chunks.append(line)
     chunks = [c for c in chunks if c.strip()]
     return [Reply(c) for c in chunks[:-1]] + [Reply(chunks[-1], reply.buttons)]
+
+
+def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool = False,
+            greeting: bool = False) -> Turn:
+    """Acronyms explained the first time, the notice on the first turn, the slots that changed."""
+    replies = list(replies)
+    if not before.welcomed and not replies and not greeting:
+        replies = [Reply(safety.NOTICE)]
+    elif not before.welcomed and not greeting:
+        last = replies[-1]
+        replies[-1] = Reply(f"{last.text}\n\n{safety.NOTICE}", last.buttons)
+    explained = set(after.explained)
+    out: list[Reply] = []
+    for reply in replies:
+        text, explained = explain(reply.text, explained)
+        out += split(Reply(text, reply.buttons))
+    after = after.replace(welcomed=True, explained=frozenset(explained))
+    return Turn(tuple(out), after.changes_from(before), urgent)
 
 
 def say(state: State, replies: Sequence[Reply], **changes: object) -> Turn:
@@ -99,25 +102,43 @@ def _closed(state: State) -> State:
     return state.replace(pending=None, offer=None, asked=())
 
 
+def _urgent_first(state: State, reading: Reading, today: dt.date) -> Turn | None:
+    """Danger, a person in danger who cannot phone, a foreign language: before anything else."""
+    if reading.danger:
+        return distress(state, reading, today)
+    if state.alert and reading.cannot_call:
+        after = absorb(state, reading).state
+        return _finish(state, after, [safety.cannot_call(after.alert, after.age, after.role)], urgent=True)
+    if _foreign(reading):
+        return foreign(state, reading, today)
+    return None
+
+
+def _foreign(reading: Reading) -> bool:
+    return safety.is_foreign(reading.language) or reading.language == OTHER
+
+
 # --- orientation --------------------------------------------------------------------------------
 
-def _result(state: State, found: Plan) -> list[Reply]:
+def _result(state: State, found: Plan, homeless: bool | None = None) -> list[Reply]:
     focus = [n for n in state.needs if n in found.candidates and len(found.candidates) == 1]
-    if focus and found.orientation.result(focus[0]).status == "ineligible":
+    if focus and found.orientation.result(focus[0]).status == INELIGIBLE:
         # "Vérifier" one scheme, and it does not fit: why, then the right door.
         why = orientation.verdict(focus[0], found.orientation, state.role)
-        rest = orientation.result(found.orientation, found.candidates, found.presumed, state.role, more=True)
+        rest = orientation.result(found.orientation, found.candidates, found.presumed, state.role, more=True,
+                                  yes=state.yes)
         return [why, *rest] if why else rest
     more = bool(found.others) or len(found.results("incomplete")) > 0
+    homeless = "sans_logement" in state.yes if homeless is None else homeless
     return orientation.result(found.orientation, found.candidates, found.presumed, state.role,
-                              homeless="sans_logement" in state.yes, more=more)
+                              homeless=homeless, more=more, needs=state.needs, yes=state.yes)
 
 
-def _continue(before: State, absorbed: Absorbed, today: dt.date, lead: Sequence[Reply] = ()) -> Turn:
+def _continue(before: State, state: State, today: dt.date, guess: object = None,
+              lead: Sequence[Reply] = ()) -> Turn:
     """Ask the next question, or give the result."""
-    state = absorbed.state
-    if absorbed.guess is not None:
-        state, replies = _ask(state, confirm_commune(absorbed.guess), lead, counts=False)
+    if guess is not None:
+        state, replies = _ask(state, confirm_commune(guess), lead, counts=False)  # type: ignore[arg-type]
         return _finish(before, state, replies)
     found = plan(state, today)
     if found.question is not None:
@@ -128,27 +149,41 @@ def _continue(before: State, absorbed: Absorbed, today: dt.date, lead: Sequence[
 
 def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -> Turn:
     """Facts, an answer to the pending question, or "trouver une aide"."""
-    if reading.danger:
-        return distress(state, reading, today)
+    urgent = _urgent_first(state, reading, today)
+    if urgent is not None:
+        return urgent
     absorbed = absorb(state, reading)
     after = absorbed.state
     if state.offer == p.CONTACT and reading.place is not None:
         return answer(state, reading, "ask_contact", today)
-    if absorbed.unanswered and after.offer == p.QUESTION:
-        return _finish(state, after, [_nudge(after)])
     if after.role is None and reading.first_person and not reading.question:
         after = after.replace(role=p.JEUNE)  # "je cherche une aide": a young person, "tu" from now on
-        absorbed = Absorbed(after, absorbed.answered, absorbed.unanswered, absorbed.guess, absorbed.learned)
+    if reading.role and reading.role != state.role and state.role is not None:
+        after = after.replace(asked=())  # another person than thought: a new orientation
+    pending = parse_question(state.pending) if state.offer == p.QUESTION else None
+    if pending is not None and pending.kind == NEED and reading.role and not reading.needs and not reading.yes:
+        # "Je suis un pro" tapped under "c'est pour quoi ?": the same question, in the right words.
+        again, replies = _ask(after, Question(NEED), counts=False)
+        return _finish(state, again, replies)
+    lead: list[Reply] = []
+    if reading.topics and (reading.question or intent in p.QUESTION_INTENTS):
+        lead, after, asked_here = _answers(after, reading, _topics(reading, intent), today)
+        if asked_here:
+            return _finish(state, after, lead)
+    if absorbed.unanswered and not absorbed.learned and after.offer == p.QUESTION and not lead:
+        return _finish(state, after, [_nudge(after)])
     if intent == "ask_orientation" and state.offer != p.QUESTION:
-        absorbed = Absorbed(after.replace(asked=()), absorbed.answered, absorbed.unanswered, absorbed.guess, True)
+        after = after.replace(asked=())
     said_again = reading.role is not None and (reading.correction or reading.reply == NO)  # "mais non, jsuis un jeune"
     going_on = (absorbed.answered or absorbed.learned or absorbed.guess is not None or said_again
-                or intent == "ask_orientation")
+                or intent == "ask_orientation" or reading.states_facts)
+    if not going_on and lead:
+        return _finish(state, after, [*lead, *_reask(after)])
     if not going_on and after.offer == p.QUESTION:
         return _finish(state, after, [_nudge(after)])
     if not going_on:
         return _acknowledge(state, after, reading)
-    return _continue(state, absorbed, today)
+    return _continue(state, after, today, absorbed.guess, lead)
 
 
 _NUDGES = {
@@ -185,8 +220,8 @@ def _acknowledge(before: State, after: State, reading: Reading) -> Turn:
                                        "correspond.", "Pas de souci. Deux ou trois questions suffisent pour trouver ce "
                                                       "qui peut correspondre."),
                       (Button("On y va", "/ask_orientation"),))
-    elif reading.reply == ACK or reading.reply is not None:
-        reply = Reply(pick(after.role, "D'accord. Autre chose ?", "D'accord. Autre chose ?"), safety.MENU)
+    elif reading.reply is not None:
+        reply = Reply("D'accord. Autre chose ?", safety.MENU)
     else:
         reply = safety.clarify(after.role, [])
     return _finish(before, after.replace(offer=None if after.offer != p.QUESTION else after.offer), [reply])
@@ -195,78 +230,111 @@ def _acknowledge(before: State, after: State, reading: Reading) -> Turn:
 # --- questions ---------------------------------------------------------------------------------
 
 def _topics(reading: Reading, intent: str | None) -> list[str]:
+    """What the message asks: the topics its words say, else the one of its intent."""
     found = list(reading.topics)
-    asked = p.QUESTION_INTENTS.get(intent or "")
-    if asked and asked not in found and not (asked == INFO and found):
-        found.insert(0, asked)
+    if not found and p.QUESTION_INTENTS.get(intent or ""):
+        found = [p.QUESTION_INTENTS[intent or ""]]
+    if intent == "ask_eligibility" and ELIGIBILITY not in found and CARRIERS not in found and PUBLIC in found:
+        found[found.index(PUBLIC)] = ELIGIBILITY  # "j'y ai droit, c'est pour qui ?": the rule, then the case
     if ELIGIBILITY in found and PUBLIC in found:
         found.remove(PUBLIC)  # the rule is the first half of the eligibility answer
     return found[:MAX_TOPICS]
 
 
-def _definitions(terms: Sequence[str], role: str | None) -> list[Reply]:
+def _definitions(terms: Sequence[str]) -> list[Reply]:
     glossary = knowledge().vocabulary.glossary
     lines = [f"{term} : {glossary[term]}." for term in terms if term in glossary]
     return [Reply("\n".join(lines))] if lines else []
 
 
-def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -> Turn:
-    """A question: answered first, every topic of it, then the pending question again if any."""
-    if reading.danger:
-        return distress(state, reading, today)
-    absorbed = absorb(state, reading)
-    after = absorbed.state
-    role = after.role or (p.STRUCTURE if reading.about_calls else None)  # the view the answer takes
-    territory = after.territory_info()
-    asked = _topics(reading, intent)
-    schemes = list(reading.schemes) or ([after.scheme] if after.scheme and not reading.terms else [])
+def _territories(state: State, reading: Reading) -> list[str]:
+    """The territories a contact question names (places, territory names, an adviser's name), else the
+    person's own."""
+    named = [p.match.territory for p in reading.places if p.match.territory]
+    named += [*reading.territories, *reading.people]
+    named = list(dict.fromkeys(t for t in named if t))
+    return named or ([state.territory] if state.territory else [])
+
+
+def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -> tuple[list[Reply], State, bool]:
+    """The answers to `asked` (topics), the state after them, and whether a question was asked here
+    (an eligibility question whose deciding fact is missing)."""
+    view = p.STRUCTURE if reading.about_calls else state.role  # "comment candidater ?" is a structure's question
+    territories = _territories(state, reading)
+    territory = knowledge().territory(territories[0]) if territories else None
+    schemes = list(reading.schemes) or ([state.scheme] if state.scheme and not reading.terms else [])
     replies: list[Reply] = []
-    if reading.payload.get("territoire") and ALL_TERRITORIES in reading.payload["territoire"]:
-        return _finish(state, after.replace(offer=None), contacts.all_slai())
-    if reading.place is not None and reading.place.match.status == OUTSIDE and CONTACT in asked:
-        return _finish(state, after.replace(offer=None), [contacts.outside(reading.place.match, role)])
-    if absorbed.guess is not None and CONTACT in asked:
-        return _continue(state, absorbed, today)
-    offer = None
-    asked_here = False
     for topic in asked:
+        if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE and state.structure_types and not schemes:
+            found = plan(state.replace(role=p.STRUCTURE), today)
+            replies += _result(state, found)
+            continue
         if topic == ELIGIBILITY and not schemes:
-            return orient(state, reading, "ask_orientation", today)
+            continue  # "j'ai droit à quoi ?": the orientation
         if topic == INFO and not reading.schemes and reading.terms:
-            replies += _definitions(reading.terms, role)
+            replies += _definitions(reading.terms)
             continue
         if topic == CONTACT and not schemes:
-            found = topics.contact_all(role, territory)
-            if not found:
-                found, offer = [contacts.ask_commune(role)], p.CONTACT
-            replies += found
+            if len(territories) > 1:
+                lines = [slai_line(knowledge().territory(t)) for t in territories[:MAX_TERRITORIES]]
+                replies.append(Reply("\n".join(f"{line}." for line in lines)))
+            else:
+                replies += topics.contact_all(view, territory, housing="logement" in state.needs) or [
+                    contacts.ask_commune(view)]
             continue
         if not schemes:
-            replies += topics.for_all(topic, role, territory, today)
+            replies += topics.for_all(topic, view, territory, today)
             continue
         for scheme_id in schemes[:MAX_SCHEMES]:
             scheme = knowledge().scheme(scheme_id)
-            replies += topics.for_scheme(topic, scheme, role, territory, today)
-            if topic == ELIGIBILITY:
-                case = _case(after, scheme_id, today)
-                if case is None and _knows_some(after) and len(schemes) == 1:
+            if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE:
+                replies += [topics.carriers(scheme), *_structure_case(state, scheme_id, today)]
+                continue
+            replies += topics.for_scheme(topic, scheme, view, territory, today)
+            if topic in (ELIGIBILITY, INFO) and view != p.STRUCTURE:
+                case = _case(state, scheme_id, today)
+                if case is None and topic == ELIGIBILITY and _knows_some(state) and len(schemes) == 1:
                     # Too little to tell, but the person gave facts: the deciding question, now.
-                    focused = absorb(after, read_payload(scheme_id)).state
+                    focused = absorb(state, read_payload(scheme_id)).state
                     found = plan(focused, today)
                     if found.question is not None:
-                        after, asked_now = _ask(focused, found.question)
-                        replies += asked_now
-                        asked_here = True
-                        continue
-                replies.append(case or topics.check_offer(scheme, role))
+                        state, asked_now = _ask(focused, found.question)
+                        return [*replies, *asked_now], state, True
+                if case is not None:
+                    replies.append(case)
+                elif topic == ELIGIBILITY:
+                    replies.append(topics.check_offer(scheme, view))
+    return replies, state.replace(scheme=schemes[-1] if schemes else state.scheme), False
+
+
+def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -> Turn:
+    """A question: answered first, every topic of it, then the pending question again if any."""
+    urgent = _urgent_first(state, reading, today)
+    if urgent is not None:
+        return urgent
+    absorbed = absorb(state, reading)
+    after = absorbed.state
+    asked = _topics(reading, intent)
+    if reading.payload.get("territoire") and ALL_TERRITORIES in reading.payload["territoire"]:
+        return _finish(state, after.replace(offer=None), contacts.all_slai())
+    if reading.place is not None and reading.place.match.status == OUTSIDE and CONTACT in asked:
+        return _finish(state, after.replace(offer=None), [contacts.outside(reading.place.match, after.role)])
+    if absorbed.guess is not None and CONTACT in asked:
+        return _continue(state, after, today, absorbed.guess)
+    if ELIGIBILITY in asked and not reading.schemes and not after.scheme and not reading.about_calls:
+        return orient(state, reading, "ask_orientation", today)  # "j'ai droit à quoi ?"
+    replies, after, asked_here = _answers(after, reading, asked, today)
+    if asked_here:
+        return _finish(state, after, replies)
+    offer = None
+    if replies and replies[-1].buttons and replies[-1].buttons[0].title == contacts.ALL_BUTTON:
+        offer = p.CONTACT  # "dans quelle commune ?": the next commune gives the contact
     if not replies:
-        replies = [safety.clarify(role, [intent] if intent else [])]
+        replies = [safety.clarify(after.role, [intent] if intent else [])]
     keep = after.offer == p.QUESTION
-    after = after.replace(offer=offer if offer else (p.QUESTION if keep else None),
-                          scheme=schemes[-1] if schemes else after.scheme)
-    if not asked_here:
-        replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
-    return _finish(state, after, [*replies, *(_reask(after) if keep and not offer and not asked_here else [])])
+    after = after.replace(offer=offer or (p.QUESTION if keep else None))
+    replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
+    return _finish(state, after, [*replies, *(_reask(after) if keep and not offer else [])])
 
 
 def _knows_some(state: State) -> bool:
@@ -280,10 +348,19 @@ def read_payload(scheme_id: str) -> Reading:
 
 def _case(state: State, scheme_id: str, today: dt.date) -> Reply | None:
     """The person's own case for a scheme, when what they said is enough to tell."""
-    if state.engine_role == p.STRUCTURE or (state.age is None and not state.yes):
+    if not _knows_some(state):
         return None
     found = plan(state, today)
     return orientation.verdict(scheme_id, found.orientation, state.role)
+
+
+def _structure_case(state: State, scheme_id: str, today: dt.date) -> list[Reply]:
+    """Whether this structure may carry the scheme, when its type is known."""
+    if not state.structure_types:
+        return []
+    found = plan(state.replace(role=p.STRUCTURE), today)
+    verdict = orientation.structure_verdict(found.orientation.result(scheme_id))
+    return [verdict] if verdict else []
 
 
 # --- danger, languages, misunderstandings ----------------------------------------------------------
@@ -294,30 +371,33 @@ def distress(state: State, reading: Reading, today: dt.date) -> Turn:
     the offer."""
     absorbed = absorb(state, reading)
     after = absorbed.state
-    if after.role is None and reading.first_person and not safety.is_foreign(reading.language):
+    if after.role is None and reading.first_person and not _foreign(reading):
         after = after.replace(role=p.JEUNE)
     kinds = reading.danger.kinds if reading.danger else (DISTRESS,)
+    partner = bool(reading.danger and reading.danger.partner)
     after = after.replace(alert=tuple(dict.fromkeys((*after.alert, *kinds))), pending=None, asked=())
-    if safety.is_foreign(reading.language):
-        reply = safety.other_language(reading.language, kinds, after.age, after.territory_info())
+    if _foreign(reading):
+        reply = safety.other_language(reading.language, kinds, after.age, after.territory_info(), partner)
         return _finish(state, after.replace(offer=None), [reply], urgent=True)
-    first, offer = safety.distress(kinds, after.role, after.age)
+    first, offer = safety.distress(kinds, after.role, after.age, partner)
     middle: list[Reply] = []
     if after.needs and after.age is not None:
         found = plan(after, today)
         if found.question is None and found.results(ELIGIBLE):
-            middle = [Reply(r.text) for r in _result(after, found)]
+            middle = [Reply(r.text) for r in _result(after, found, homeless=False)]
     return _finish(state, after.replace(offer=p.PERSON), [first, *middle, offer], urgent=True)
 
 
 def foreign(state: State, reading: Reading, today: dt.date) -> Turn:
-    """A message the NLU took for another language: English or Arabic get their numbers and contact
-    in that language; a place or facts go on in French; gibberish gets the French clarification."""
-    if safety.is_foreign(reading.language):
+    """A message the NLU took for another language: English and Arabic get their numbers and the
+    local contact in that language, another language gets them in English; a place or facts go on in
+    French; gibberish gets the French clarification."""
+    if _foreign(reading):
         if reading.danger:
             return distress(state, reading, today)
         absorbed = absorb(state, reading)
-        reply = safety.other_language(reading.language, (), absorbed.state.age, absorbed.state.territory_info())
+        territory = absorbed.state.territory_info()
+        reply = safety.other_language(reading.language, (), absorbed.state.age, territory)
         return _finish(state, absorbed.state, [reply])
     return clarify(state, reading, [], 0, today)
 
@@ -325,15 +405,14 @@ def foreign(state: State, reading: Reading, today: dt.date) -> Turn:
 def clarify(state: State, reading: Reading, likely: Sequence[str], fallbacks: int, today: dt.date) -> Turn:
     """The NLU is unsure: read the message anyway — a question, facts, an answer — before saying
     "je ne suis pas sûr d'avoir compris"; the second time in a row, offer a person."""
-    if reading.danger:
-        return distress(state, reading, today)
-    if reading.topics or (reading.terms and reading.question):
+    urgent = _urgent_first(state, reading, today)
+    if urgent is not None:
+        return urgent
+    if reading.topics and (reading.question or not reading.states_facts):
         return answer(state, reading, None, today)
     absorbed = absorb(state, reading)
-    if absorbed.answered or absorbed.learned or absorbed.guess is not None:
+    if absorbed.answered or absorbed.learned or absorbed.guess is not None or reading.states_facts:
         return orient(state, reading, None, today)
-    if safety.is_foreign(reading.language):
-        return foreign(state, reading, today)
     after = absorbed.state
     if fallbacks >= 2:
         return _finish(state, after.replace(offer=p.PERSON), [handoff.offer(after.role, after.territory_info())])
@@ -353,8 +432,10 @@ def small_talk(state: State, reading: Reading, intent: str) -> Turn:
     return _finish(state, after, _reask(after))
 
 
-def explain_question(state: State) -> Turn:
-    """ "Pourquoi tu me demandes ça ?" """
+def explain_question(state: State, reading: Reading, today: dt.date) -> Turn:
+    """ "Pourquoi tu me demandes ça ?" — or a question the NLU took for one ("ça veut dire quoi MNA")."""
+    if reading.terms or reading.topics:
+        return answer(state, reading, None, today)
     question = parse_question(state.pending) if state.offer == p.QUESTION else None
     if question is None or question.kind == CONFIRM_COMMUNE:
         reply = Reply(pick(state.role, "Je pose seulement les questions utiles pour trouver le bon dispositif et le "
@@ -373,3 +454,4 @@ def cancel(state: State, reading: Reading) -> Turn:
                                                          "question quand tu veux.",
                                              "D'accord, on arrête là. Vous pouvez poser une autre question quand "
                                              "vous voulez."), safety.MENU)])
+

@@ -18,17 +18,18 @@ from bot.knowledge import TERRITORY_IDS
 from bot.lexicon import to_id
 from bot.reading.ages import MAX_AGE, MIN_AGE, ages_in, bare_age, foreign_age, own_age
 from bot.reading.language import FRENCH, NONE, language_of
-from bot.reading.names import needs_in, schemes_in, structure_types_in, territories_in
+from bot.reading.names import needs_in, schemes_in, slai_people_in, structure_types_in, territories_in
 from bot.reading.places import Place, bare_place, chosen, places_in
-from bot.reading.replies import is_correction, short_reply
-from bot.reading.roles import JEUNE, PROCHE, speaks_for_self, speaks_of_calls, stated_role
-from bot.reading.safety import Danger, danger_in
+from bot.reading.replies import NO, UNSURE, YES, is_correction, short_reply
+from bot.reading.roles import JEUNE, PROCHE, STRUCTURE, speaks_for_self, speaks_of_calls, stated_role
+from bot.reading.safety import Danger, cannot_call, danger_in
 from bot.reading.situations import situations_in
 from bot.reading.topics import terms_in, topics_in
 from bot.reading.words import Words
 
 AGE, COMMUNE, AGE_COMMUNE = "age", "commune", "age_commune"  # what `expecting` may be
 PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # Rasa's reader of "/intent{...}" payloads
+BUTTON_REPLIES = {"affirm": YES, "deny": NO, "dont_know": UNSURE}  # the "Oui", "Non", "Je ne sais pas" buttons
 _QUESTION_STARTS = frozenset({"quoi", "quel", "quelle", "quels", "quelles", "comment", "combien", "quand",
                               "pourquoi", "qui", "ou", "est", "c", "qu", "peut", "puis", "y"})
 
@@ -41,12 +42,14 @@ class Reading:
     role: str | None = None          # said outright, or shown (first person with one's own facts)
     age: int | None = None
     place: Place | None = None       # where the person lives (or the young person)
+    places: tuple[Place, ...] = ()   # every place named and not denied ("le SLAI de Calais et de Saint-Omer")
     denied_places: tuple[Place, ...] = ()
     yes: frozenset[str] = frozenset()  # situations that apply
     no: frozenset[str] = frozenset()   # situations that do not
     needs: tuple[str, ...] = ()
     schemes: tuple[str, ...] = ()
     territories: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()     # territories whose SLAI adviser the message names ("Hervé Leplat")
     structure_types: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
@@ -56,6 +59,7 @@ class Reading:
     button: bool = False             # the message is a button's payload
     first_person: bool = False       # "je", "j'", "moi": the person speaks of themselves
     about_calls: bool = False        # the words of the calls for projects ("candidater", "AAP"): a structure's question
+    cannot_call: bool = False        # "je peux pas appeler": a person in danger needs a written way
     payload: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -102,7 +106,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
         if situation:
             (no if intent == "deny" else yes).add(situation)
 
-    places = places_in(words)
+    places = places_in(words, expecting=expecting in (COMMUNE, AGE_COMMUNE))
     place = chosen(places)
     ages = ages_in(words)
     age = ages[-1] if ages else None
@@ -117,7 +121,9 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
     for value in payload.get("age", ()):
         age = bare_age(str(value))
 
-    role = _role(words, payload, age, yes)
+    types = [*structure_types_in(words), *_model(entities, "structure_type"),
+             *(to_id("structure_type", v) or "" for v in payload.get("structure_type", ()))]
+    role = _role(words, payload, age, yes) or (STRUCTURE if _speaks_as_structure(words, types) else None)
     if role == PROCHE:
         yes.discard("enfant_a_charge")
     elif own_age(words) is not None and (words.has("ma fille") or words.has("mon fils")):
@@ -125,8 +131,6 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
     needs = list(payload.get("besoin", ())) + needs_in(words, frozenset(yes))
     territories = [*territories_in(words), *_model(entities, "territoire"),
                    *(v for v in payload.get("territoire", ()) if v in TERRITORY_IDS)]
-    types = [*structure_types_in(words), *_model(entities, "structure_type"),
-             *(to_id("structure_type", v) or "" for v in payload.get("structure_type", ()))]
     return Reading(
         text=text,
         language=FRENCH if button or (place and language_of(words) == NONE) else language_of(words),
@@ -134,21 +138,24 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
         role=role,
         age=age,
         place=place,
+        places=tuple(p for p in places if not p.denied),
         denied_places=tuple(p for p in places if p.denied),
         yes=frozenset(yes),
         no=frozenset(no - yes),
         needs=tuple(dict.fromkeys(n for n in needs if n)),
         schemes=tuple(schemes),
         territories=tuple(dict.fromkeys(territories)),
+        people=tuple(slai_people_in(words)),
         structure_types=tuple(dict.fromkeys(t for t in types if t)),
         topics=tuple(topics_in(words)),
         terms=tuple(terms_in(words)),
-        reply=short_reply(words),
+        reply=BUTTON_REPLIES.get(intent or "") if button else short_reply(words),
         correction=is_correction(words),
         question=question,
         button=button,
         first_person=speaks_for_self(words),
         about_calls=speaks_of_calls(words),
+        cannot_call=cannot_call(words),
         payload=payload,
     )
 
@@ -181,6 +188,14 @@ def _role(words: Words, payload: Mapping[str, list[Any]], age: int | None, yes: 
     if speaks_for_self(words) and not about_others and (own_age(words) is not None or yes or _own_place(words)):
         return JEUNE
     return None
+
+
+_WE = ("nous sommes", "on est", "nous representons", "je represente", "notre", "nous", "je dirige", "je travaille")
+
+
+def _speaks_as_structure(words: Words, types: list[str]) -> bool:
+    """ "Nous sommes l'École de la deuxième chance", "un office HLM" with nobody's own facts: a structure."""
+    return bool([t for t in types if t]) and (any(words.has(w) for w in _WE) or not words.has("je"))
 
 
 def _own_place(words: Words) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.knowledge import SCHEME_IDS, TERRITORY_IDS, knowledge
-from bot.reading.words import PhraseTable, Words
+from bot.reading.words import PhraseTable, Words, contains, words_of
 
 
 @lru_cache(maxsize=1)
@@ -26,16 +26,40 @@ def _territories() -> PhraseTable:
         (text, t) for t in TERRITORY_IDS for text in (k.territory(t).name, *k.territory(t).aliases))
 
 
+# "Département" and "région" name the funders far more often than the speaker's own structure.
+_NOT_TYPES = frozenset({"departement", "region"})
+
+
 @lru_cache(maxsize=1)
 def _structure_types() -> PhraseTable:
     return PhraseTable.build(
-        (text, term.id) for term in knowledge().vocabulary.structure_types for text in (term.label, *term.aliases))
+        (text, term.id) for term in knowledge().vocabulary.structure_types for text in (term.label, *term.aliases)
+        if " ".join(words_of(text)) not in _NOT_TYPES)
 
 
 @lru_cache(maxsize=1)
 def _needs() -> PhraseTable:
     return PhraseTable.build(
         (text, need.id) for need in knowledge().vocabulary.needs for text in (need.label, need.button, *need.aliases))
+
+
+@lru_cache(maxsize=1)
+def _slai_people() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The SLAI advisers' names (whole, and the family name alone) → their territories: one adviser
+    may serve two territories, with a number for each."""
+    k = knowledge()
+    people: dict[tuple[str, ...], list[str]] = {}
+    for territory_id in TERRITORY_IDS:
+        name = k.territory(territory_id).slai.name
+        for key in (name, name.split()[-1]) if name else ():
+            people.setdefault(tuple(words_of(key)), []).append(territory_id)
+    return {key: tuple(dict.fromkeys(ids)) for key, ids in people.items()}
+
+
+def slai_people_in(message: Words) -> list[str]:
+    """Territories whose adviser the message names: "Hervé Leplat" is the Audomarois and the Calaisis."""
+    found = [t for key, ids in _slai_people().items() if contains(message.all, key) for t in ids]
+    return list(dict.fromkeys(found))
 
 
 def schemes_in(message: Words) -> list[str]:

@@ -73,7 +73,7 @@ def _needs_cue(key: str, match: CommuneMatch) -> bool:
 
 
 def _only_alone(key: str, match: CommuneMatch) -> bool:
-    """An everyday word that names no commune of the 62 ("place", "rue"): a place only on its own."""
+    """An everyday word that names no commune of the 62 ("place", "rue"): never after a mere "à"."""
     return match.status == OUTSIDE and key in everyday_names()
 
 
@@ -86,7 +86,8 @@ def _blocked(words: Sequence[str], start: int, end: int) -> bool:
     return False
 
 
-def _clause_places(words: Sequence[str], clause: int, offset: int, bare: bool, codes: bool) -> list[Place]:
+def _clause_places(words: Sequence[str], clause: int, offset: int, bare: bool, codes: bool,
+                   expecting: bool) -> list[Place]:
     index = communes()
     longest = index.longest_name_words
     taken = [False] * len(words)
@@ -104,6 +105,8 @@ def _clause_places(words: Sequence[str], clause: int, offset: int, bare: bool, c
                 continue
             alone = bare and _alone(words, start, end)
             before = words[start - 1] if start else ""
+            if key in everyday_names() and not (expecting and alone) and before not in CUES:
+                continue  # "aucun", "place", "campagne": a place only where one is asked, or after "à"
             if not alone and (_only_alone(key, match) or (_needs_cue(key, match) and before not in CUES)):
                 continue
             taken[start:end] = [True] * size
@@ -122,13 +125,15 @@ def _clause_places(words: Sequence[str], clause: int, offset: int, bare: bool, c
     return found
 
 
-def places_in(message: Words) -> list[Place]:
-    """Every commune the message names, in text order."""
+def places_in(message: Words, expecting: bool = False) -> list[Place]:
+    """Every commune the message names, in text order; `expecting`: the dialogue asks for one, so
+    that a bare everyday word that is also a commune ("Rue") counts."""
     bare = len(message.clauses) == 1
     found: list[Place] = []
     offset = 0
     for number, clause in enumerate(message.clauses):
-        found += _clause_places(clause, number, offset, bare and _is_bare(clause), codes="€" not in message.text)
+        found += _clause_places(clause, number, offset, bare and _is_bare(clause), codes="€" not in message.text,
+                                expecting=expecting)
         offset += len(clause)
     return sorted(found, key=lambda p: p.start)
 

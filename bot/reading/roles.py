@@ -42,6 +42,11 @@ _TABLE = PhraseTable.build([
     ("je travaille a l ase", PRO), ("je travaille dans un foyer", PRO), ("je travaille en foyer", PRO),
     ("je travaille au departement", PRO), ("je travaille a la mds", PRO), ("je travaille en mecs", PRO),
     ("pour un jeune", PRO), ("pour une jeune", PRO), ("orienter un jeune", PRO), ("orienter une jeune", PRO),
+    *((f"{job} {where}", PRO) for job in _jobs() for where in ("en", "a", "au", "dans", "chez", "de")),
+    ("d un jeune", PRO), ("d une jeune", PRO), ("un jeune qui", PRO), ("une jeune qui", PRO), ("ce jeune", PRO),
+    ("cette jeune", PRO), ("le jeune que", PRO), ("la jeune que", PRO), ("un jeune de", PRO), ("une jeune de", PRO),
+    ("un des jeunes", PRO), ("une des jeunes", PRO), ("je prepare la sortie", PRO), ("mon accompagne", PRO),
+    ("mon usager", PRO), ("ma collegue", PRO), ("mon equipe", PRO), ("notre service", PRO),
     ("prescrire", PRO), ("je suis prescripteur", PRO), ("je suis prescriptrice", PRO),
     ("un usager", PRO), ("une usagere", PRO), ("un beneficiaire", PRO), ("une beneficiaire", PRO),
     # parents and relatives
@@ -64,6 +69,12 @@ _TABLE = PhraseTable.build([
     ("president d une association", STRUCTURE), ("presidente d une association", STRUCTURE),
     ("porteur de projet", STRUCTURE), ("porteuse de projet", STRUCTURE), ("porteurs de projet", STRUCTURE),
     ("nous sommes une structure", STRUCTURE), ("on est une structure", STRUCTURE),
+    ("on est une mission locale", STRUCTURE), ("on est un centre social", STRUCTURE), ("on est une e2c", STRUCTURE),
+    ("on est une ecole de la deuxieme chance", STRUCTURE), ("on est un bailleur social", STRUCTURE),
+    ("on est une association", STRUCTURE), ("nous sommes une e2c", STRUCTURE),
+    ("nous sommes un centre social", STRUCTURE), ("nous sommes une ecole de la deuxieme chance", STRUCTURE),
+    ("notre ecole", STRUCTURE), ("notre epci", STRUCTURE), ("notre communaute de communes", STRUCTURE),
+    ("une communaute de communes", STRUCTURE), ("nous representons", STRUCTURE), ("je represente", STRUCTURE),
     ("nous sommes un organisme", STRUCTURE), ("nous voulons deposer", STRUCTURE), ("on veut deposer", STRUCTURE),
     ("nous souhaitons deposer", STRUCTURE), ("nous voulons repondre", STRUCTURE), ("on veut repondre", STRUCTURE),
     ("nous souhaitons repondre", STRUCTURE), ("bailleur social", STRUCTURE),
@@ -87,9 +98,12 @@ def stated_role(message: Words) -> str | None:
 
 
 _CALLS = PhraseTable.build((p, "call") for p in (
-    "appel a projets", "appels a projets", "aap", "candidater", "candidature", "deposer un dossier",
-    "deposer notre dossier", "deposer une candidature", "subvention", "porteur", "porteurs", "e partenaire",
-    "epartenaire", "convention", "conventionnement", "notre action", "notre projet", "notre dossier",
+    "appel a projets", "appels a projets", "aap", "candidater", "candidature", "candidate", "deposer un dossier",
+    "deposer notre dossier", "deposer une candidature", "deposer un projet", "subvention", "porteur", "porteurs",
+    "e partenaire", "epartenaire", "convention", "conventionnement", "notre action", "notre projet",
+    "notre dossier", "repondre a l appel", "porter un", "porter des", "pouvons nous", "peut on porter",
+    "notre association", "notre asso", "notre structure", "notre centre social", "depot du dossier",
+    "deposer le dossier", "le dossier de candidature",
 ))
 
 

@@ -33,6 +33,9 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "je veux plus vivre", "veux plus vivre", "plus la force de vivre", "idees noires", "idees suicidaires",
         "avaler des medicaments", "avaler tous mes medicaments", "avaler des cachets", "overdose",
         "plus de raison de vivre", "envie d en finir", "envie de disparaitre", "je veux disparaitre",
+        "a quoi bon continuer", "a quoi bon vivre", "personne me regretterait", "personne ne me regretterait",
+        "si je disparaissais", "si je mourais", "mieux si je disparaissais", "plus envie de me reveiller",
+        "m endormir pour toujours", "en finir avec la vie", "je vais sauter",
     ),
     VIOLENCE: (
         "me frappe", "me frappent", "m a frappe", "m a frappee", "me bat", "me battent", "me tape", "me tapent",
@@ -50,7 +53,8 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "va me tuer", "vont me tuer", "veut me tuer", "veulent me tuer", "je suis en danger", "suis en danger",
         "en danger de mort", "il me suit", "ils me suivent", "un couteau", "une arme", "enfermee", "sequestre",
         "sequestree", "au secours", "a l aide", "il est devant chez moi", "il defonce la porte",
-        "il essaie de rentrer", "il va revenir",
+        "il essaie de rentrer", "il va revenir", "me suit", "me suivent", "me suit dans la rue", "on me suit",
+        "me poursuit", "me poursuivent", "me harcele dans la rue",
     ),
     NO_SHELTER: (
         "dors dehors", "dormir dehors", "dormi dehors", "dormir dans la rue", "dors dans la rue", "a la rue", "sdf",
@@ -86,8 +90,8 @@ _ENGLISH: dict[str, tuple[str, ...]] = {
     NO_SHELTER: ("nowhere to sleep", "no where to sleep", "sleep outside", "sleeping outside", "sleeping on the street",
                  "sleep on the street", "homeless", "on the street", "kicked me out", "kicked out", "thrown out",
                  "threw me out", "no place to stay", "nowhere to stay", "nowhere to go", "no place to sleep"),
-    DISTRESS: ("help me", "please help", "i m scared", "i am scared", "scared", "afraid", "i can t take it",
-               "desperate", "i m not ok", "not okay"),
+    DISTRESS: ("i m scared", "i am scared", "scared", "afraid", "i can t take it", "desperate", "i m not ok",
+               "not okay", "help me please i", "sos"),
 }
 
 _ARABIC: dict[str, tuple[str, ...]] = {
@@ -108,11 +112,20 @@ _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 
 
+# Words that name a partner: violence from a husband or boyfriend is an adult's (17 before 119).
+_PARTNERS = PhraseTable.build((p, "partner") for p in (
+    "mon mari", "mon copain", "mon conjoint", "mon compagnon", "mon ex", "ma copine", "ma femme",
+    "my husband", "my boyfriend", "my partner", "my wife", "my girlfriend"))
+_ARABIC_PARTNERS = ("زوجي", "زوجتي", "صاحبي", "خطيبي")
+
+
 @dataclass(frozen=True)
 class Danger:
-    """What the message says of danger: the kinds found, in the order of KINDS."""
+    """What the message says of danger: the kinds found, in the order of KINDS; `partner`: the
+    violence comes from a partner, which says an adult speaks."""
 
     kinds: tuple[str, ...]
+    partner: bool = False
 
     def __contains__(self, kind: object) -> bool:
         return kind in self.kinds
@@ -135,6 +148,19 @@ def _arabic_phrases() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
+_CANNOT_CALL = PhraseTable.build((p, "x") for p in (
+    "peux pas appeler", "veux pas appeler", "pas appeler", "peux pas telephoner", "veux pas telephoner",
+    "peux pas parler", "pas de credit", "pas de telephone", "plus de credit", "peur d appeler", "ose pas appeler",
+    "oserai pas", "j ose pas", "on va m entendre", "ils vont m entendre", "il va m entendre", "can t call",
+    "cannot call", "can t talk", "can t speak",
+))
+
+
+def cannot_call(message: Words) -> bool:
+    """ "je peux pas appeler", "pas de crédit", "ils vont m'entendre": the person needs a written way."""
+    return bool(_CANNOT_CALL.matches(message.all))
+
+
 def danger_in(message: Words) -> Danger | None:
     """The kinds of danger the message speaks of, or None."""
     found = set(_latin_table().values(message.all))
@@ -145,4 +171,5 @@ def danger_in(message: Words) -> Danger | None:
         return None
     if SHELTER_FULL in found:
         found.add(NO_SHELTER)
-    return Danger(tuple(kind for kind in KINDS if kind in found))
+    partner = bool(_PARTNERS.matches(message.all)) or any(p in message.text for p in _ARABIC_PARTNERS)
+    return Danger(tuple(kind for kind in KINDS if kind in found), partner=partner)

@@ -44,16 +44,23 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "arrete mes etudes", "arrete ma formation", "arrete mon cap", "arrete mon bac", "quitte l ecole",
         "lache l ecole", "lache le lycee", "lache les cours", "plus a l ecole", "plus au lycee", "plus au college",
         "decroche", "decrochee", "decrocher", "vire du college", "viree du lycee", "abandonne l ecole",
+        "vais plus en cours", "va plus en cours", "vient plus en cours", "va plus au lycee", "vient plus au lycee",
+        "vient plus a l ecole", "va plus a l ecole", "ne vient plus", "vais plus au lycee", "vais plus a l ecole",
         "abandonne le lycee", "abandonne mes etudes", "sans diplome"),
     "neet": ("je fais rien", "fais rien de mes journees", "pas de travail", "pas de boulot", "pas de taf",
         "pas de job", "sans boulot", "sans taf", "au chomage", "ni emploi ni formation", "ni etudes ni emploi",
         "ni travail ni formation", "rien en ce moment", "sans rien"),
     "ase_confie": ("suis en foyer", "vis en foyer", "placee", "suis a l ase", "en famille d accueil",
-        "educateur ase"),
+        "educateur ase", "sort bientot du foyer", "sort bientot de l ase", "va sortir du foyer", "va sortir de l ase",
+        "sortir du foyer", "sortir de l ase", "en mecs", "placee en mecs", "place en mecs"),
     "ase_sorti": ("plus en foyer", "plus a l ase", "plus placee", "plus place", "sorti du foyer", "sortie du foyer",
         "quitte le foyer", "quitte l ase", "etais en foyer", "etais placee", "etais a l ase",
-        "fin de prise en charge", "fin de mon contrat jeune majeur", "sortie ase", "sorti ase"),
-    "mna": ("suis mna", "suis un mna", "suis une mna", "en tant que mna", "arrive seul en france",
+        "fin de prise en charge", "fin de mon contrat jeune majeur", "sortie ase", "sorti ase", "ete place",
+        "ete placee", "a ete place", "a ete placee", "place a l ase jusqu", "placee a l ase jusqu",
+        "sortie de placement", "sorti de placement"),
+    "mna": ("venu en france tout seul", "venue en france toute seule", "venu seul en france", "venue seule en france",
+        "arrive en france tout seul", "arrivee en france toute seule", "arrive tout seul en france", "mineur isole",
+        "suis mna", "suis un mna", "suis une mna", "en tant que mna", "arrive seul en france",
         "arrivee seule en france", "arrive en france seul"),
     "rsa": ("au rsa", "touche le rsa", "touche rsa", "j ai le rsa", "beneficiaire du rsa"),
     "cej": ("en cej", "en contrat d engagement", "suis cej"),
@@ -66,7 +73,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "en rupture avec ma famille", "peux plus rester chez moi", "peux plus rester chez mes parents"),
     "sans_ressources": ("pas de revenus", "pas de revenu", "pas de ressources", "aucune ressource", "aucun revenu",
         "zero euro", "0 euro", "pas un sou", "pas une thune", "pas de thune", "pas de sous"),
-    "enfant_a_charge": ("j ai un enfant", "j ai des enfants", "j ai un bebe", "mon bebe", "maman solo", "papa solo"),
+    "enfant_a_charge": ("j ai un enfant", "j ai des enfants", "j ai un bebe", "mon bebe", "maman solo", "papa solo",
+        "un bebe", "avec mon fils", "avec ma fille", "avec mes enfants", "avec un enfant", "mes enfants",
+        "mon petit", "ma petite"),
     "sejour_irregulier": ("pas de papiers",),
 }
 
@@ -138,6 +147,10 @@ def _verb_object(words: Sequence[str], verbs: frozenset[str], objects: frozenset
     return None
 
 
+# Put out of one's home: a family breakdown that is also a night without a roof.
+_PUT_OUT = frozenset({"dehors", "porte"})
+
+
 def situations_in(message: Words, asks_about_schemes: bool = False) -> Situations:
     """`asks_about_schemes`: the message names a scheme and asks something (see the module docstring)."""
     yes: dict[str, None] = {}
@@ -145,13 +158,15 @@ def situations_in(message: Words, asks_about_schemes: bool = False) -> Situation
     for clause in message.clauses:
         if not _states(clause, asks_about_schemes):
             continue
-        for start, _end, value in _table().matches(clause):
+        for start, end, value in _table().matches(clause):
             negative = value.startswith(NO)
             situation = value.removeprefix(NO)
             if negative != _negated(clause, start):
                 no[situation] = None
             else:
                 yes[situation] = None
+                if situation == "rupture_familiale" and _PUT_OUT & set(clause[start:end]):
+                    yes["sans_logement"] = None
         for situation, (verbs, objects) in VERB_OBJECT.items():
             said = _verb_object(clause, verbs, objects)
             if said is not None and situation not in yes and situation not in no:

@@ -26,7 +26,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "les dates", "la date", "quelle date", "delai de depot", "calendrier", "echeance", "deadline",
         "quand deposer", "quand postuler", "c est ouvert", "est ouvert", "encore ouvert", "toujours ouvert",
         "ouverture", "appel a projets ouvert", "prochaine session", "session", "trop tard", "quand s inscrire",
-        "quand commence", "quand ca commence", "ca commence quand", "commence quand", "dates",
+        "quand commence", "quand ca commence", "ca commence quand", "commence quand", "dates", "ouverts",
+        "sont ouverts", "encore deposer", "encore repondre", "encore candidater", "encore postuler",
+        "encore ouvert", "peut encore", "toujours possible", "encore possible", "en ce moment ouverts",
     ),
     PERIOD: (
         "duree", "combien de temps", "dure combien", "ca dure", "dure", "periode", "conventionnement",
@@ -34,7 +36,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "ca demarre quand", "prolongation", "prolonger",
     ),
     FUNDING: (
-        "montant", "combien d argent", "combien ca rapporte", "combien on touche", "combien on peut avoir",
+        "montant", "montants", "plafonds", "enveloppes", "subventions", "combien d argent", "combien ca rapporte", "combien on touche", "combien on peut avoir",
         "financement", "finance", "financer", "financee", "finances", "budget", "enveloppe", "plafond",
         "subvention", "argent", "euros", "frais", "depenses", "charges", "cout", "ca paie quoi",
         "ca finance quoi", "etp", "aide financiere", "combien", "prise en charge des frais", "somme",
@@ -47,24 +49,28 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     EVALUATION: (
         "bilan", "bilans", "bilan final", "bilan intermediaire", "evaluation", "evaluer", "rapport",
         "compte rendu", "reporting", "comite de suivi", "comites de suivi", "tableau de bord", "tableau de suivi",
-        "rendre compte", "fiche bilan",
+        "rendre compte", "fiche bilan", "quel suivi", "le suivi", "suivi pendant", "suivi des operations",
+        "tableau mensuel", "tableau", "comites",
     ),
     INDICATORS: ("indicateur", "indicateurs", "charte qualite", "criteres d evaluation", "notation", "points"),
     PROCEDURE: (
         "comment faire", "comment on fait", "comment je fais", "comment faut il", "comment deposer", "deposer",
         "depot", "candidater", "candidature", "postuler", "s inscrire", "m inscrire", "inscription", "demarche",
-        "demarches", "dossier", "e partenaire", "epartenaire", "procedure", "etapes", "comment ca marche",
+        "demarches", "dossier", "e partenaire", "epartenaire", "procedure", "comment ca marche",
         "comment y acceder", "comment en beneficier", "comment l avoir", "comment avoir", "marche a suivre",
         "quoi envoyer", "quelles pieces", "pieces", "justificatifs", "documents", "annexe", "devis", "fournir",
         "comment y entrer", "comment rentrer", "comment entrer", "comment s y prendre", "par ou commencer",
-        "comment demander", "faire une demande",
+        "comment demander", "faire une demande", "on fait quoi", "que doit on faire", "joindre au dossier",
+        "faut il joindre", "faut joindre",
     ),
     CONTACT: (
         "contact", "contacts", "contacter", "numero", "telephone", "tel", "joindre", "appeler", "qui appeler",
         "mail", "email", "adresse mail", "interlocuteur", "qui contacter", "a qui m adresser",
         "a qui s adresser", "coordonnees", "mon slai", "quel slai", "le slai de", "le slai d", "son numero",
         "qui je peux appeler", "a qui je peux parler", "qui peut m aider", "je m adresse a qui",
-        "je dois appeler qui", "qui appeler",
+        "je dois appeler qui", "qui appeler", "ou aller", "ou trouver", "ou est le", "ou s adresser",
+        "je dois aller ou", "cherche un cllaj", "cherche le cllaj", "trouver un cllaj", "slai de", "slai d",
+        "le numero", "numero d",
     ),
     PUBLIC: (
         "pour qui", "c est pour qui", "qui a droit", "age minimum", "age maximum", "age max", "age min",
@@ -77,6 +83,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "porter un projet", "porter le projet", "porter ce projet", "porteur", "porteurs", "porteuse",
         "qui peut porter", "qui peut deposer", "quelles structures", "structures eligibles", "quel type de structure",
         "quelle structure", "peut candidater", "peut repondre", "qui peut candidater", "qui peut repondre",
+        "porter un", "porter des", "pouvons nous porter", "peut on porter", "peut porter", "pouvons nous repondre",
+        "peut on repondre", "pouvons nous candidater", "peut on candidater", "peut elle porter", "peut il porter",
     ),
     VOLUMES: (
         "combien de jeunes", "nombre de jeunes", "combien de places", "nombre de places", "objectif chiffre",
@@ -85,7 +93,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
     CONTENTS: (
         "en quoi ca consiste", "ca consiste en quoi", "consiste", "contenu", "ce qu on y fait", "on y fait quoi",
-        "on fait quoi", "ca se passe comment", "comment ca se passe", "deroulement", "frequence", "rencontres",
+        "ca se passe comment", "comment ca se passe", "deroulement", "frequence", "rencontres", "etapes",
+        "les etapes", "quelles etapes", "ce qu on attend", "on attend", "doit proposer", "doivent proposer",
+        "difference entre", "la difference",
         "visites", "visite", "mesure simple", "mesure renforcee", "bail glissant", "ateliers", "phases",
         "au programme", "le programme", "quoi comme accompagnement", "quel accompagnement", "ce que ca apporte",
         "a quoi ca sert", "ca sert a quoi", "thematiques", "themes",
@@ -117,15 +127,33 @@ def _terms() -> PhraseTable:
     return PhraseTable.build((term, term) for term in knowledge().vocabulary.glossary)
 
 
+def _parts(message: Words) -> list[list[str]]:
+    """The clauses, also cut at "et": "c'est quoi graine de et j'appelle qui ?" asks two things."""
+    parts: list[list[str]] = []
+    for clause in message.clauses:
+        part: list[str] = []
+        for word in clause:
+            if word == "et" and part:
+                parts.append(part)
+                part = []
+            else:
+                part.append(word)
+        if part:
+            parts.append(part)
+    return parts
+
+
 def topics_in(message: Words) -> list[str]:
-    """Topics asked, in the order asked; "what is it" only when nothing more precise is asked."""
-    found = _table().values(message.all)
-    definition = DEFINITION in found
-    found = [t for t in found if t != DEFINITION]
-    if definition and INFO not in found:
-        found.insert(0, INFO)
-    precise = [t for t in found if t != INFO]
-    return precise or found
+    """Topics asked, in the order asked; "what is it" only where nothing more precise is asked with
+    it ("c'est quoi le montant" asks the amount)."""
+    found: list[str] = []
+    for part in _parts(message):
+        topics = _table().values(part)
+        if DEFINITION in topics:
+            topics = [INFO if t == DEFINITION else t for t in topics]
+        precise = [t for t in topics if t != INFO]
+        found += precise or topics
+    return list(dict.fromkeys(found))
 
 
 def asks_definition(message: Words) -> bool:

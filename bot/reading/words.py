@@ -32,7 +32,10 @@ _SPELLINGS = {
     "tkt": "t inquiete", "slt": "salut", "bjr": "bonjour", "bsr": "bonsoir", "dacc": "d accord", "dac": "d accord",
     "daccord": "d accord", "okay": "ok", "oki": "ok", "oke": "ok", "ouais": "oui", "ouai": "oui", "ui": "oui",
     "wi": "oui", "nn": "non", "nan": "non", "educ": "educateur", "assmat": "assistante maternelle", "jeun": "jeune",
-    "chomdu": "chomage",
+    "chomdu": "chomage", "kel": "quel", "kelle": "quelle", "kels": "quels",
+    "koman": "comment", "cmmt": "comment", "bb": "bebe", "ajd": "aujourd hui", "auj": "aujourd hui",
+    "lase": "l ase", "lecole": "l ecole", "daccueil": "d accueil", "dla": "de la", "dlase": "de l ase",
+    "lassistante": "l assistante", "leduc": "l educateur", "lappart": "l appart", "dappart": "d appart",
 }
 _DIGITS_THEN_LETTERS = re.compile(r"(\d)([^\W\d_])")
 _LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_])(\d)")

@@ -49,6 +49,8 @@ class Chat:
             turn = turns.small_talk(state, reading, intent)
         elif intent == "cancel":
             turn = turns.cancel(state, reading)
+        elif intent == "ask_why":
+            turn = turns.explain_question(state, reading, self.today)
         else:
             turn = turns.orient(state, reading, intent, self.today)
         before = len(self.state.asked)

@@ -37,7 +37,7 @@ def test_a_running_scheme_is_never_said_closed_to_young_people(role) -> None:
 def test_before_and_after_the_measure_period() -> None:
     assert "démarre le 01/10/2026" in answers.deadline(scheme("solutions_logement"), "jeune", dt.date(2026, 9, 1)).text
     after = answers.deadline(scheme("cllaj"), "jeune", dt.date(2027, 9, 1)).text
-    assert "s'est déroulé du 01/09/2026 au 31/08/2027" in after
+    assert "s'est déroulée du 01/09/2026 au 31/08/2027" in after
 
 
 def test_when_the_role_is_unknown_the_window_comes_with_a_line_for_young_people() -> None:

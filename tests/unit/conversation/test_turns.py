@@ -163,3 +163,68 @@ def test_an_eligibility_question_with_facts_asks_the_deciding_question_at_once()
     assert text.count("Es-tu en apprentissage") == 1
     text = chat.say("/inform", "inform", [{"entity": "situation", "value": "apprentissage"}])
     assert "FAJ Co" in text and "03 21 13 19 35" in text
+
+
+def test_a_button_without_a_payload_answers_the_question() -> None:
+    chat = Chat()
+    chat.say("jen ai marre jveux plus vivre", "distress")
+    assert "Autre chose" in chat.say("/deny", "deny") and "pas sûr" not in chat.text
+
+
+def test_aucun_typed_to_a_question_is_not_a_commune() -> None:
+    chat = Chat()
+    chat.say("jai 16 ans jvais plus en cours et jaimerais faire un projet de foot a boulogne sur mer")
+    assert chat.state.commune == "Boulogne-sur-Mer"
+    chat.say("aucun", "deny")
+    assert "Aucun (65)" not in chat.text and chat.state.commune == "Boulogne-sur-Mer"
+
+
+def test_a_professional_is_spoken_to_with_vous_without_saying_je_suis() -> None:
+    chat = Chat()
+    text = chat.say("Bonjour, éducateur en MECS à Arras : je prépare la sortie d'un jeune de 17 ans qui refuse le "
+                    "contrat jeune majeur. Quel relais possible ?", "ask_orientation")
+    assert chat.state.role == "professionnel" and "Ton contact" not in text and "te correspondre" not in text
+
+
+def test_a_care_leaver_without_a_home_gets_both_needs() -> None:
+    chat = Chat()
+    text = chat.say("je suis éducatrice, une jeune de 19 ans sortie de placement l'an dernier, sans logement, sans "
+                    "ressources, à Lens", "inform")
+    assert "Coordo ASE" in text and ("Solutions logement" in text or "accompagnement logement" in text)
+
+
+def test_a_child_who_cannot_call_gets_a_written_way() -> None:
+    chat = Chat()
+    chat.say("g 15 ans mon beau pere me tape", "distress")
+    text = chat.say("jveux pas appeler", "deny")
+    assert "114" in text and "allo119.gouv.fr" in text
+
+
+def test_violence_from_a_husband_gets_17_first() -> None:
+    assert Chat().say("mon mari me frappe", "distress").startswith("Appelle le 17")
+
+
+def test_two_advisers_for_one_name() -> None:
+    text = Chat().say("c'est quoi le numéro d'Hervé Leplat ?", "ask_contact")
+    assert "03 21 11 12 92" in text and "03 21 00 01 96" in text
+
+
+def test_a_company_cannot_carry_graine_de() -> None:
+    chat = Chat()
+    text = chat.say("Nous sommes une entreprise du BTP, pouvons-nous porter des ateliers graine de ?", "ask_eligibility")
+    assert "associations loi 1901" in text.lower() or "association" in text.lower()
+    assert "entreprise" in text and "n'en fait pas partie" in text
+
+
+def test_a_definition_the_nlu_took_for_why() -> None:
+    assert "mineur non accompagné" in Chat().say("ça veut dire quoi MNA", "ask_why")
+
+
+def test_a_young_person_from_abroad_in_spanish_gets_the_numbers() -> None:
+    assert "115" in Chat().say("Hola, necesito ayuda para encontrar un piso", "other_language")
+
+
+def test_the_rsa_is_not_mentioned_to_a_minor() -> None:
+    chat = Chat()
+    chat.say("jsuis en foyer a calais g 17 ans", "inform")
+    assert "RSA" not in chat.text
