@@ -166,8 +166,10 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
         again, replies = _ask(after, Question(NEED), counts=False)
         return _finish(state, again, replies)
     lead: list[Reply] = []
-    if reading.topics and (reading.question or intent in p.QUESTION_INTENTS):
-        lead, after, asked_here = _answers(after, reading, _topics(reading, intent), today)
+    # A question asked along with the facts is answered first — but not what the orientation answers.
+    asked = [t for t in _topics(reading, intent) if t not in (INFO, ELIGIBILITY, CARRIERS, PUBLIC)]
+    if asked and (reading.question or intent in p.QUESTION_INTENTS):
+        lead, after, asked_here = _answers(after, reading, asked, today)
         if asked_here:
             return _finish(state, after, lead)
     if absorbed.unanswered and not absorbed.learned and after.offer == p.QUESTION and not lead:
@@ -230,10 +232,12 @@ def _acknowledge(before: State, after: State, reading: Reading) -> Turn:
 # --- questions ---------------------------------------------------------------------------------
 
 def _topics(reading: Reading, intent: str | None) -> list[str]:
-    """What the message asks: the topics its words say, else the one of its intent."""
+    """What the message asks: the topics its words say, and the one of its intent (unless a vaguer
+    "what is it" or "am I eligible" than the words' topics)."""
     found = list(reading.topics)
-    if not found and p.QUESTION_INTENTS.get(intent or ""):
-        found = [p.QUESTION_INTENTS[intent or ""]]
+    asked = p.QUESTION_INTENTS.get(intent or "")
+    if asked and asked not in found and not (asked in (INFO, ELIGIBILITY) and found):
+        found.insert(0, asked)
     if intent == "ask_eligibility" and ELIGIBILITY not in found and CARRIERS not in found and PUBLIC in found:
         found[found.index(PUBLIC)] = ELIGIBILITY  # "j'y ai droit, c'est pour qui ?": the rule, then the case
     if ELIGIBILITY in found and PUBLIC in found:
@@ -279,8 +283,8 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
                 lines = [slai_line(knowledge().territory(t)) for t in territories[:MAX_TERRITORIES]]
                 replies.append(Reply("\n".join(f"{line}." for line in lines)))
             else:
-                replies += topics.contact_all(view, territory, housing="logement" in state.needs) or [
-                    contacts.ask_commune(view)]
+                housing = "logement" in state.needs or "logement" in reading.needs
+                replies += topics.contact_all(view, territory, housing=housing) or [contacts.ask_commune(view)]
             continue
         if not schemes:
             replies += topics.for_all(topic, view, territory, today)

@@ -30,8 +30,10 @@ from bot.reading.words import Words
 AGE, COMMUNE, AGE_COMMUNE = "age", "commune", "age_commune"  # what `expecting` may be
 PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # Rasa's reader of "/intent{...}" payloads
 BUTTON_REPLIES = {"affirm": YES, "deny": NO, "dont_know": UNSURE}  # the "Oui", "Non", "Je ne sais pas" buttons
-_QUESTION_STARTS = frozenset({"quoi", "quel", "quelle", "quels", "quelles", "comment", "combien", "quand",
-                              "pourquoi", "qui", "ou", "est", "c", "qu", "peut", "puis", "y"})
+_QUESTION_STARTS = frozenset({"est", "c", "qu", "peut", "puis", "y", "ou"})
+# Words that ask, wherever they are: "jhabite a aire cest qui mon slai".
+_QUESTION_WORDS = frozenset({"quoi", "quel", "quelle", "quels", "quelles", "comment", "combien", "quand",
+                             "pourquoi", "qui"})
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def _model(entities: Sequence[Mapping[str, Any]], name: str) -> list[str]:
 
 
 def _is_question(text: str, words: Words) -> bool:
-    return "?" in text or bool(words.all and words.all[0] in _QUESTION_STARTS)
+    return "?" in text or bool(words.all and words.all[0] in _QUESTION_STARTS) or bool(_QUESTION_WORDS & set(words.all))
 
 
 def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, Any]] = (),
@@ -190,12 +192,16 @@ def _role(words: Words, payload: Mapping[str, list[Any]], age: int | None, yes: 
     return None
 
 
-_WE = ("nous sommes", "on est", "nous representons", "je represente", "notre", "nous", "je dirige", "je travaille")
+_WE = ("nous sommes", "on est", "nous representons", "je represente", "notre", "nous", "je dirige")
+_JUST_A_NAME = 6  # "Office HLM", "École de la deuxième chance": a structure saying what it is
 
 
 def _speaks_as_structure(words: Words, types: list[str]) -> bool:
-    """ "Nous sommes l'École de la deuxième chance", "un office HLM" with nobody's own facts: a structure."""
-    return bool([t for t in types if t]) and (any(words.has(w) for w in _WE) or not words.has("je"))
+    """ "Nous sommes l'École de la deuxième chance", or a message that is only a structure's name.
+    Not "on a un projet avec la mission locale": the mission locale is a partner there."""
+    if not any(types):
+        return False
+    return any(words.has(w) for w in _WE) or len(words) <= _JUST_A_NAME and not words.has("je")
 
 
 def _own_place(words: Words) -> bool:

@@ -36,13 +36,15 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "ca demarre quand", "prolongation", "prolonger",
     ),
     FUNDING: (
-        "montant", "montants", "plafonds", "enveloppes", "subventions", "combien d argent", "combien ca rapporte", "combien on touche", "combien on peut avoir",
+        "montant", "montants", "plafonds", "enveloppes", "subventions", "combien d argent", "combien ca rapporte",
+        "combien on touche", "combien on peut avoir",
         "financement", "finance", "financer", "financee", "finances", "budget", "enveloppe", "plafond",
         "subvention", "argent", "euros", "frais", "depenses", "charges", "cout", "ca paie quoi",
         "ca finance quoi", "etp", "aide financiere", "combien", "prise en charge des frais", "somme",
     ),
     PAYMENT: (
-        "versement", "versements", "verse", "versee", "avance", "acompte", "solde", "paiement", "paiements",
+        "versement", "versements", "verse", "versee", "versees", "verses", "sont versees", "est versee", "avance",
+        "acompte", "solde", "paiement", "paiements",
         "paye quand", "payes quand", "quand on est paye", "quand on touche", "quand est ce qu on touche",
         "premier versement", "pourcentage",
     ),
