@@ -151,7 +151,7 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
 
 def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pending: list[SchemeResult],
                       buttons: tuple[Button, ...]) -> list[Reply]:
-    if all(r.missing == ("structure_types",) for r in pending) and not eligible:
+    if pending and not eligible and all(r.missing == ("structure_types",) for r in pending):
         # The type is not known: who may carry each call, and whom to ask.
         lines = [f"{r.scheme.short_title} : {r.scheme.carriers.text}" for r in orientation.results]
         return [Reply("Qui peut porter chaque appel à projets :\n" + bullets(lines)),

@@ -156,7 +156,7 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
     after = absorbed.state
     if state.offer == p.CONTACT and reading.place is not None:
         return answer(state, reading, "ask_contact", today)
-    if after.role is None and reading.first_person and not reading.question:
+    if after.role is None and reading.first_person and not reading.topics:
         after = after.replace(role=p.JEUNE)  # "je cherche une aide": a young person, "tu" from now on
     if reading.role and reading.role != state.role and state.role is not None:
         after = after.replace(asked=())  # another person than thought: a new orientation
