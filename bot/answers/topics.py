@@ -32,6 +32,7 @@ from bot.reading.topics import (
     PUBLIC,
     VOLUMES,
 )
+from bot.reading.words import words_of
 
 STRUCTURE = "structure"
 MAX_LINES = 4  # lines per message when every scheme gets one: messages stay short on a phone
@@ -67,7 +68,28 @@ def period(scheme: Scheme, today: dt.date) -> Reply:
     return Reply(f"{line} {extra}".strip())
 
 
-def indicators(scheme: Scheme) -> Reply:
+def _charter_items(scheme: Scheme, text: str) -> list[str]:
+    """Items of the quality charter the question names ("le délai de 15 jours rapporte combien ?")."""
+    if not scheme.evaluation.charter or not text:
+        return []
+    asked = {w for w in words_of(text) if len(w) > 3 or w.isdigit()} - _COMMON
+    found = []
+    for group in scheme.evaluation.charter.groups:
+        for item in group.items:
+            shared = asked & set(words_of(item.title))
+            if len(shared) >= 2 or any(w.isdigit() for w in shared):
+                kind = f", {item.kind}" if item.kind else ""
+                found.append(f"« {item.title} » : {item.points} points{kind} ({group.title}, {group.points} points)")
+    return found
+
+
+_COMMON = frozenset({"charte", "qualite", "coordo", "points", "combien", "rapporte", "dans", "pour", "avec"})
+
+
+def indicators(scheme: Scheme, text: str = "") -> Reply:
+    items = _charter_items(scheme, text)
+    if items:
+        return Reply("Charte qualité " + scheme.short_title + " :\n" + bullets(items))
     ev = scheme.evaluation
     lines = [f"Indicateurs {scheme.short_title} :"]
     if ev.indicators:
@@ -92,7 +114,10 @@ def evaluation(scheme: Scheme) -> Reply:
 
 
 def contents(scheme: Scheme) -> Reply:
-    return Reply(f"{scheme.short_title} : {scheme.contents.text}")
+    text = f"{scheme.short_title} : {scheme.contents.text}"
+    if scheme.phases:
+        text += "\nÉtapes : " + " → ".join(p.title for p in scheme.phases.items) + "."
+    return Reply(text)
 
 
 def volumes(scheme: Scheme) -> Reply:
@@ -107,7 +132,7 @@ def check_offer(scheme: Scheme, role: str | None) -> Reply:
 
 
 def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territory | None,
-               today: dt.date) -> list[Reply]:
+               today: dt.date, text: str = "") -> list[Reply]:
     """The answer to `topic` about `scheme` (ELIGIBILITY's verdict is the dialogue's job)."""
     if topic == INFO:
         return [one.scheme_info(scheme, role)]
@@ -126,7 +151,7 @@ def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territor
     if topic == EVALUATION:
         return [evaluation(scheme)]
     if topic == INDICATORS:
-        return [indicators(scheme)]
+        return [indicators(scheme, text)]
     if topic == PROCEDURE:
         return [one.procedure(scheme, role)]
     if topic == CONTENTS:

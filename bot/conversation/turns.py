@@ -165,10 +165,14 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
         # "Je suis un pro" tapped under "c'est pour quoi ?": the same question, in the right words.
         again, replies = _ask(after, Question(NEED), counts=False)
         return _finish(state, again, replies)
+    if reading.schemes and ELIGIBILITY in reading.topics:
+        return answer(state, reading, "ask_eligibility", today)  # "primo-locataire c possible pour moi ?"
     lead: list[Reply] = []
     # A question asked along with the facts is answered first — but not what the orientation answers.
     asked = [t for t in _topics(reading, intent) if t not in (INFO, ELIGIBILITY, CARRIERS, PUBLIC)]
-    if asked and (reading.question or intent in p.QUESTION_INTENTS):
+    if asked and reading.question and not _gives_orientation_facts(reading) and not absorbed.answered:
+        return answer(state, reading, intent if intent in p.QUESTION_INTENTS else None, today)  # only a question
+    if asked and (reading.question or intent in p.QUESTION_INTENTS or CONTACT in asked):
         lead, after, asked_here = _answers(after, reading, asked, today)
         if asked_here:
             return _finish(state, after, lead)
@@ -186,6 +190,11 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
     if not going_on:
         return _acknowledge(state, after, reading)
     return _continue(state, after, today, absorbed.guess, lead)
+
+
+def _gives_orientation_facts(reading: Reading) -> bool:
+    """Age, place, situation or need: what moves an orientation (a role alone does not)."""
+    return bool(reading.age is not None or reading.place or reading.yes or reading.no or reading.needs)
 
 
 _NUDGES = {
@@ -294,7 +303,7 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
             if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE:
                 replies += [topics.carriers(scheme), *_structure_case(state, scheme_id, today)]
                 continue
-            replies += topics.for_scheme(topic, scheme, view, territory, today)
+            replies += topics.for_scheme(topic, scheme, view, territory, today, reading.text)
             if topic in (ELIGIBILITY, INFO) and view != p.STRUCTURE:
                 case = _case(state, scheme_id, today)
                 if case is None and topic == ELIGIBILITY and _knows_some(state) and len(schemes) == 1:

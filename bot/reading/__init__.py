@@ -24,6 +24,8 @@ from bot.reading.replies import NO, UNSURE, YES, is_correction, short_reply
 from bot.reading.roles import JEUNE, PROCHE, STRUCTURE, speaks_for_self, speaks_of_calls, stated_role
 from bot.reading.safety import Danger, cannot_call, danger_in
 from bot.reading.situations import situations_in
+from bot.reading.topics import CONTACT as CONTACT_TOPIC
+from bot.reading.topics import INFO as INFO_TOPIC
 from bot.reading.topics import terms_in, topics_in
 from bot.reading.words import Words
 
@@ -149,7 +151,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
         territories=tuple(dict.fromkeys(territories)),
         people=tuple(slai_people_in(words)),
         structure_types=tuple(dict.fromkeys(t for t in types if t)),
-        topics=tuple(topics_in(words)),
+        topics=_with_contact(tuple(topics_in(words)), words, places, territories),
         terms=tuple(terms_in(words)),
         reply=BUTTON_REPLIES.get(intent or "") if button else short_reply(words),
         correction=is_correction(words),
@@ -160,6 +162,14 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
         cannot_call=cannot_call(words),
         payload=payload,
     )
+
+
+def _with_contact(topics: tuple[str, ...], words: Words, places: list[Place],
+                  territories: list[str]) -> tuple[str, ...]:
+    """ "slai lievin", "slai henin carvin": the SLAI and a place ask for its contact."""
+    if words.has("slai") and (places or territories) and CONTACT_TOPIC not in topics and INFO_TOPIC not in topics:
+        return (*topics, CONTACT_TOPIC)
+    return topics
 
 
 def _lone_number(words: Words) -> int | None:
@@ -186,8 +196,10 @@ def _role(words: Words, payload: Mapping[str, list[Any]], age: int | None, yes: 
         return JEUNE  # "j'ai 19 ans et ma fille a 2 ans": a young parent
     if said:
         return said
-    about_others = words.has("il") or words.has("elle")
-    if speaks_for_self(words) and not about_others and (own_age(words) is not None or yes or _own_place(words)):
+    if own_age(words) is not None:
+        return JEUNE  # "g 20 ans le cllaj il va me donner combien ?"
+    about_others = any(words.has(w) for w in ("il a", "elle a", "il est", "elle est", "mon fils", "ma fille"))
+    if speaks_for_self(words) and not about_others and (yes or _own_place(words)):
         return JEUNE
     return None
 

@@ -103,7 +103,8 @@ _CALLS = PhraseTable.build((p, "call") for p in (
     "e partenaire", "epartenaire", "convention", "conventionnement", "notre action", "notre projet",
     "notre dossier", "repondre a l appel", "porter un", "porter des", "pouvons nous", "peut on porter",
     "notre association", "notre asso", "notre structure", "notre centre social", "depot du dossier",
-    "deposer le dossier", "le dossier de candidature",
+    "deposer le dossier", "le dossier de candidature", "joindre au dossier", "dossier de demande",
+    "demande de subvention", "demande de financement",
 ))
 
 

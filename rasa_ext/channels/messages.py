@@ -7,8 +7,9 @@ Pure functions (no I/O) except `payloads_offered_to`, which reads the sender's t
   `UNREADABLE`; an empty or blank string gets the same answer, without going to Rasa.
 - Control characters become spaces and lone UTF-16 surrogates become U+FFFD: downstream code
   (JSON encoders, PostgreSQL, spaCy) may fail on them.
-- Text longer than `MAX_TEXT_LENGTH` (2 000 characters) is cut to its beginning; the channel
-  puts `TRUNCATED_NOTICE` before the bot's answer.
+- Text longer than `MAX_TEXT_LENGTH` (2 000 characters) keeps its beginning and its end, joined by
+  " … " (a long message often ends with what matters: "…et au final jveux plus vivre"); the
+  channel puts `TRUNCATED_NOTICE` before the bot's answer.
 - Slash rule (CONVENTIONS.md): a text starting with "/" goes to Rasa unchanged only when it
   equals a payload of a button the bot offered in this conversation (since its last restart): a
   button tapped further up the screen acts as that button. Otherwise its leading slashes are
@@ -52,9 +53,10 @@ def _french_number(number: int) -> str:
 EXAMPLE = "« je cherche un logement »"
 UNREADABLE = f"Votre message est vide ou illisible : écrivez une phrase, par exemple {EXAMPLE}."
 TRUNCATED_NOTICE = (
-    f"Votre message est très long : je n'en ai lu que le début "
-    f"(les {_french_number(MAX_TEXT_LENGTH)} premiers caractères)."
+    f"Votre message est très long : je n'en ai lu que le début et la fin "
+    f"({_french_number(MAX_TEXT_LENGTH)} caractères)."
 )
+ELLIPSIS = " … "
 APOLOGY = (
     "Désolé, un problème technique m'empêche de vous répondre pour le moment. "
     "Réessayez dans quelques minutes."
@@ -165,9 +167,9 @@ def clean(text: str) -> str:
 
 
 def read_text(value: object, limit: int = MAX_TEXT_LENGTH) -> Inbound:
-    """The message text, cleaned, stripped and cut to `limit` characters; `Refused` if unusable.
-
-    A non-string is a bad request; an empty or blank string is a message the bot answers.
+    """The message text, cleaned, stripped and cut to `limit` characters (its beginning and its end);
+    `Refused` if unusable. A non-string is a bad request; an empty or blank string is a message the
+    bot answers.
     """
     if not isinstance(value, str):
         raise Refused("invalid_message", UNREADABLE)
@@ -176,7 +178,8 @@ def read_text(value: object, limit: int = MAX_TEXT_LENGTH) -> Inbound:
         raise Refused("empty_message", UNREADABLE, bad_request=False)
     if len(text) <= limit:
         return Inbound(text)
-    return Inbound(text[:limit].rstrip(), truncated=True)
+    half = (limit - len(ELLIPSIS)) // 2
+    return Inbound(f"{text[:half].rstrip()}{ELLIPSIS}{text[-half:].lstrip()}", truncated=True)
 
 
 def starts_with_slash(text: str) -> bool:

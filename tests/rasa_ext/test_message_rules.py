@@ -92,12 +92,13 @@ def test_the_text_is_stripped() -> None:
 
 
 @pytest.mark.parametrize("length", [MAX_TEXT_LENGTH + 1, 10_000, 20_000])
-def test_a_long_text_is_cut_to_its_beginning(length: int) -> None:
-    text = ("logement " * (length // 9 + 1))[:length]
+def test_a_long_text_keeps_its_beginning_and_its_end(length: int) -> None:
+    text = "début " + ("logement " * (length // 9 + 1))[:length] + " et au final jveux plus vivre"
     inbound = messages.read_text(text)
     assert inbound.truncated
     assert len(inbound.text) <= MAX_TEXT_LENGTH
-    assert text.startswith(inbound.text)
+    head, tail = inbound.text.split(messages.ELLIPSIS)
+    assert text.startswith(head) and text.endswith(tail) and tail.endswith("jveux plus vivre")
 
 
 def test_a_text_of_exactly_the_limit_is_whole() -> None:
