@@ -168,6 +168,10 @@ def absorb(state: State, reading: Reading) -> Absorbed:
         state = state.replace(territory=reading.territories[-1])
     if reading.schemes:
         state = state.replace(scheme=reading.schemes[-1])
+        if not state.needs and not reading.needs:  # "il a abandonné graine de, vers qui l'orienter ?"
+            vocabulary = knowledge().vocabulary
+            named = [n.id for n in vocabulary.needs if set(n.schemes) & set(reading.schemes)]
+            state = state.replace(needs=tuple(named[:1]))
     state = _situations(state, reading)
     state = _needs(state, reading)
     if state.role == p.STRUCTURE and reading.structure_types:

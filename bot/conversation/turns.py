@@ -23,6 +23,7 @@ from bot.answers import contacts, handoff, orientation, safety, topics
 from bot.answers.contacts import slai_line
 from bot.answers.glossary import explain
 from bot.answers.reply import Button, Reply, pick
+from bot.answers.schemes import call_window_line
 from bot.communes import OUTSIDE
 from bot.conversation import protocol as p
 from bot.conversation.facts import absorb
@@ -35,7 +36,7 @@ from bot.reading import Reading
 from bot.reading.language import OTHER
 from bot.reading.replies import NO, UNSURE
 from bot.reading.safety import DISTRESS
-from bot.reading.topics import CARRIERS, CONTACT, ELIGIBILITY, INFO, PUBLIC
+from bot.reading.topics import CARRIERS, CONTACT, DEADLINE, ELIGIBILITY, INFO, PUBLIC
 
 MAX_TOPICS = 3
 MAX_SCHEMES = 2
@@ -62,6 +63,26 @@ def split(reply: Reply, limit: int = MAX_LENGTH) -> list[Reply]:
     return [Reply(c) for c in chunks[:-1]] + [Reply(chunks[-1], reply.buttons)]
 
 
+def flatten(text: str) -> str:
+    """No parenthesis inside a parenthesis: "(CLLAJ (comité local…))" becomes "(CLLAJ, comité local…)"."""
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            if depth > 1:
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append(", ")
+                continue
+        elif char == ")" and depth > 0:
+            depth -= 1
+            if depth >= 1:
+                continue
+        out.append(char)
+    return "".join(out)
+
+
 def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool = False,
             greeting: bool = False) -> Turn:
     """Acronyms explained the first time, the notice on the first turn, the slots that changed."""
@@ -75,7 +96,7 @@ def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool 
     out: list[Reply] = []
     for reply in replies:
         text, explained = explain(reply.text, explained)
-        out += split(Reply(text, reply.buttons))
+        out += split(Reply(flatten(text), reply.buttons))
     after = after.replace(welcomed=True, explained=frozenset(explained))
     return Turn(tuple(out), after.changes_from(before), urgent)
 
@@ -193,8 +214,9 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
 
 
 def _gives_orientation_facts(reading: Reading) -> bool:
-    """Age, place, situation or need: what moves an orientation (a role alone does not)."""
-    return bool(reading.age is not None or reading.place or reading.yes or reading.no or reading.needs)
+    """Age, situation or need: what moves an orientation (a place or a role alone does not: "c'est qui
+    mon SLAI, j'habite à Bruay ?" asks a contact)."""
+    return bool(reading.age is not None or reading.yes or reading.no or reading.needs)
 
 
 _NUDGES = {
@@ -263,7 +285,8 @@ def _definitions(terms: Sequence[str]) -> list[Reply]:
 def _territories(state: State, reading: Reading) -> list[str]:
     """The territories a contact question names (places, territory names, an adviser's name), else the
     person's own."""
-    named = [p.match.territory for p in reading.places if p.match.territory]
+    places = [reading.place] if reading.correction and reading.place else reading.places  # "non en fait, Hénin"
+    named = [p.match.territory for p in places if p and p.match.territory]
     named += [*reading.territories, *reading.people]
     named = list(dict.fromkeys(t for t in named if t))
     return named or ([state.territory] if state.territory else [])
@@ -301,7 +324,7 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
         for scheme_id in schemes[:MAX_SCHEMES]:
             scheme = knowledge().scheme(scheme_id)
             if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE:
-                replies += [topics.carriers(scheme), *_structure_case(state, scheme_id, today)]
+                replies += [topics.carriers(scheme), *_structure_case(state, scheme_id, today, reading)]
                 continue
             replies += topics.for_scheme(topic, scheme, view, territory, today, reading.text)
             if topic in (ELIGIBILITY, INFO) and view != p.STRUCTURE:
@@ -336,6 +359,9 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return _continue(state, after, today, absorbed.guess)
     if ELIGIBILITY in asked and not reading.schemes and not after.scheme and not reading.about_calls:
         return orient(state, reading, "ask_orientation", today)  # "j'ai droit à quoi ?"
+    if reading.about_calls and not reading.schemes and set(asked) & {ELIGIBILITY, CARRIERS}:
+        # "à quels AAP notre structure peut-elle candidater ?": the structure's orientation.
+        return orient(state.replace(role=state.role or p.STRUCTURE), reading, "ask_orientation", today)
     replies, after, asked_here = _answers(after, reading, asked, today)
     if asked_here:
         return _finish(state, after, replies)
@@ -367,13 +393,17 @@ def _case(state: State, scheme_id: str, today: dt.date) -> Reply | None:
     return orientation.verdict(scheme_id, found.orientation, state.role)
 
 
-def _structure_case(state: State, scheme_id: str, today: dt.date) -> list[Reply]:
-    """Whether this structure may carry the scheme, when its type is known."""
+def _structure_case(state: State, scheme_id: str, today: dt.date, reading: Reading) -> list[Reply]:
+    """Whether this structure may carry the scheme, when its type is known; and when it may, where its
+    call stands."""
     if not state.structure_types:
         return []
     found = plan(state.replace(role=p.STRUCTURE), today)
-    verdict = orientation.structure_verdict(found.orientation.result(scheme_id))
-    return [verdict] if verdict else []
+    result = found.orientation.result(scheme_id)
+    verdict = orientation.structure_verdict(result)
+    window = [Reply(call_window_line(result.scheme, today))] if result.status == ELIGIBLE and not set(
+        reading.topics) & {DEADLINE} else []
+    return ([verdict] if verdict else []) + window
 
 
 # --- danger, languages, misunderstandings ----------------------------------------------------------

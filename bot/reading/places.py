@@ -29,7 +29,7 @@ from bot.reading.words import Words, words_of
 # Words after which a name is a place.
 CUES = frozenset(
     "a au aux sur de d du vers pres habite vis viens originaire commune ville secteur cote region "
-    "in from near at live lives living".split()
+    "in from near at live lives living slai mds".split()
 )
 NEGATIONS = frozenset({"pas", "plus", "non", "jamais"})
 # "Pas-de-Calais" is the department, not Calais; "mission locale de" and such are kept (cue).

@@ -96,6 +96,9 @@ SKIPPED_ALIASES = frozenset({"mon fils", "ma fille", "j ai un enfant", "j ai des
 # A verb and its object a few words apart, however it is conjugated or spelled: "je cherche vite
 # un petit appart", "jai lacher le lycee", "j'ai arrêté les cours l'an dernier".
 VERB_OBJECT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "abandon_graine_de": (
+        frozenset("abandonne abandonnee arrete arretee quitte quittee lache lachee stoppe".split()),
+        frozenset({"graine"})),
     "recherche_logement": (
         frozenset("cherche cherches chercher recherche recherches trouver besoin veux voudrais faut galere".split()),
         frozenset("logement appart appartement studio chambre hlm fjt coloc colocation location maison t1 t2 t3"

@@ -89,6 +89,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "quelle structure", "peut candidater", "peut repondre", "qui peut candidater", "qui peut repondre",
         "porter un", "porter des", "pouvons nous porter", "peut on porter", "peut porter", "pouvons nous repondre",
         "peut on repondre", "pouvons nous candidater", "peut on candidater", "peut elle porter", "peut il porter",
+        "peut elle candidater", "peut il candidater", "peut elle repondre", "peut il repondre", "a quels",
+        "a quel appel", "quels appels", "quels aap", "auxquels", "lesquels", "quels dispositifs",
     ),
     VOLUMES: (
         "combien de jeunes", "nombre de jeunes", "combien de places", "nombre de places", "objectif chiffre",

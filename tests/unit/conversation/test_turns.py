@@ -235,3 +235,16 @@ def test_a_company_chosen_by_button_carries_no_call() -> None:
     chat.say("Bonjour, je voudrais savoir à quels appels à projets notre structure peut répondre", "ask_orientation")
     text = chat.say("/inform", "inform", [{"entity": "structure_type", "value": "entreprise"}])
     assert "aucun" in text and "FAJ Co" not in text and "03 21 21 65 05" in text
+
+
+def test_no_parenthesis_inside_a_parenthesis() -> None:
+    from bot.conversation.turns import flatten
+
+    assert flatten("partie (CLLAJ (comité local))") == "partie (CLLAJ, comité local)"
+    assert flatten("(a (b), c (d)) et (e)") == "(a, b, c, d) et (e)"
+
+
+def test_an_abandon_of_graine_de_goes_to_the_coach_jeunesse() -> None:
+    text = Chat().say("un jeune que j'accompagne (17 ans, Arras) a abandonné son parcours graine de, vers qui "
+                      "l'orienter ?", "ask_orientation")
+    assert "Coach jeunesse" in text and "03 21 15 21 10" in text
