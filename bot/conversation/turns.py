@@ -191,7 +191,8 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
     lead: list[Reply] = []
     # A question asked along with the facts is answered first — but not what the orientation answers.
     asked = [t for t in _topics(reading, intent) if t not in (INFO, ELIGIBILITY, CARRIERS, PUBLIC)]
-    if asked and reading.question and not _gives_orientation_facts(reading) and not absorbed.answered:
+    if asked and (reading.question or CONTACT in asked) and not _gives_orientation_facts(reading) \
+            and not absorbed.answered:
         return answer(state, reading, intent if intent in p.QUESTION_INTENTS else None, today)  # only a question
     if asked and (reading.question or intent in p.QUESTION_INTENTS or CONTACT in asked):
         lead, after, asked_here = _answers(after, reading, asked, today)
@@ -311,7 +312,9 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
             replies += _definitions(reading.terms)
             continue
         if topic == CONTACT and not schemes:
-            if len(territories) > 1:
+            if reading.place is not None and reading.place.match.status == OUTSIDE and not territories:
+                replies.append(contacts.outside(reading.place.match, view))
+            elif len(territories) > 1:
                 lines = [slai_line(knowledge().territory(t)) for t in territories[:MAX_TERRITORIES]]
                 replies.append(Reply("\n".join(f"{line}." for line in lines)))
             else:
@@ -401,9 +404,11 @@ def _structure_case(state: State, scheme_id: str, today: dt.date, reading: Readi
     found = plan(state.replace(role=p.STRUCTURE), today)
     result = found.orientation.result(scheme_id)
     verdict = orientation.structure_verdict(result)
-    window = [Reply(call_window_line(result.scheme, today))] if result.status == ELIGIBLE and not set(
-        reading.topics) & {DEADLINE} else []
-    return ([verdict] if verdict else []) + window
+    if result.status != ELIGIBLE:
+        return [verdict] if verdict else []
+    window = "" if DEADLINE in reading.topics else f"{call_window_line(result.scheme, today)}\n"
+    return [*([verdict] if verdict else []),
+            Reply(f"{window}Contact au Département : {contacts.departement_contacts(result.scheme)}.")]
 
 
 # --- danger, languages, misunderstandings ----------------------------------------------------------
