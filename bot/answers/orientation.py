@@ -14,6 +14,7 @@ from bot.eligibility.engine import ELIGIBLE, INCOMPLETE, INELIGIBLE, Orientation
 from bot.knowledge import knowledge
 
 MAX_SHOWN = 3
+MAX_REASONS = 2  # why a scheme fits, in a verdict: the rest would make the message too long
 PERSON = Button("Parler à quelqu'un", "/request_human")
 OTHERS = Button("Autres aides", intent_payload("ask_orientation", besoin="autres"))
 SHEET = Button("Préparer la fiche", "/request_sheet")
@@ -197,12 +198,17 @@ def verdict(scheme_id: str, orientation: Orientation, role: str | None) -> Reply
         condition = "" if found.status == ELIGIBLE else pick(role, ", si tu habites le Pas-de-Calais",
                                                               ", pour un jeune qui habite le Pas-de-Calais")
         text = pick(role, f"{name} peut te correspondre{condition}. ", f"{name} peut correspondre{condition}. ")
-        text += " ".join(reasons)
+        text += " ".join(reasons[:MAX_REASONS])
         own = [c.text for c, when in found.scheme.checks if when is not None and c.text in found.to_check]
         if own:
             text += " À vérifier : " + own[0]
         return Reply(text.strip())
     return None
+
+
+def fits(verdict: Reply) -> bool:
+    """Whether a verdict of `verdict()` says the scheme may fit."""
+    return "peut te correspondre" in verdict.text or "peut correspondre" in verdict.text
 
 
 def structure_verdict(found: SchemeResult) -> Reply | None:

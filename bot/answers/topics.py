@@ -163,7 +163,8 @@ def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territor
     raise ValueError(topic)  # pragma: no cover - the topics are the reader's, all handled above
 
 
-def scheme_contact(scheme: Scheme, role: str | None, territory: Territory | None) -> Reply:
+def scheme_contact(scheme: Scheme, role: str | None, territory: Territory | None,
+                   with_departement: bool = True) -> Reply:
     """Who to call about a scheme: the entry service on the territory, and the Département's
     contact for the scheme, given even without a commune."""
     if role == STRUCTURE:
@@ -177,7 +178,7 @@ def scheme_contact(scheme: Scheme, role: str | None, territory: Territory | None
                               "Contact : le SLAI du territoire (indiquez la commune pour son numéro)."))
     else:
         lines.append(housing_line(role, territory))
-    if not is_young(role) or scheme.entry.service == "slai":
+    if with_departement and (not is_young(role) or scheme.entry.service == "slai"):
         # The Département's contacts answer the calls' questions: a young person looking for housing
         # is better served by the doors above.
         lines.append(f"Au Département, pour {scheme.the_name} : {departement_contacts(scheme)}.")

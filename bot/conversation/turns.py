@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from bot.answers import contacts, handoff, orientation, safety, topics
 from bot.answers.contacts import slai_line
 from bot.answers.glossary import explain
-from bot.answers.reply import Button, Reply, pick
+from bot.answers.reply import Reply, pick
 from bot.answers.schemes import call_window_line
 from bot.communes import OUTSIDE
 from bot.conversation import protocol as p
@@ -186,7 +186,7 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
         # "Je suis un pro" tapped under "c'est pour quoi ?": the same question, in the right words.
         again, replies = _ask(after, Question(NEED), counts=False)
         return _finish(state, again, replies)
-    if reading.schemes and ELIGIBILITY in reading.topics:
+    if reading.schemes and set(reading.topics) & {ELIGIBILITY, PUBLIC} and not reading.about_calls:
         return answer(state, reading, "ask_eligibility", today)  # "primo-locataire c possible pour moi ?"
     lead: list[Reply] = []
     # A question asked along with the facts is answered first — but not what the orientation answers.
@@ -210,7 +210,7 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
     if not going_on and after.offer == p.QUESTION:
         return _finish(state, after, [_nudge(after)])
     if not going_on:
-        return _acknowledge(state, after, reading)
+        return _acknowledge(state, after, reading, today)
     return _continue(state, after, today, absorbed.guess, lead)
 
 
@@ -247,14 +247,13 @@ def _nudge(state: State) -> Reply:
     return Reply(f"{lead}\n{again[0].text}", again[0].buttons) if again else Reply(lead)
 
 
-def _acknowledge(before: State, after: State, reading: Reading) -> Turn:
+def _acknowledge(before: State, after: State, reading: Reading, today: dt.date) -> Turn:
     """ "oui", "non", "ok" with nothing pending."""
     if reading.reply == UNSURE:
-        reply = Reply(pick(after.role, "Pas de souci. Je peux te poser deux ou trois questions pour trouver ce qui te "
-                                       "correspond.", "Pas de souci. Deux ou trois questions suffisent pour trouver ce "
-                                                      "qui peut correspondre."),
-                      (Button("On y va", "/ask_orientation"),))
-    elif reading.reply is not None:
+        lead = Reply(pick(after.role, "Pas de souci, on va trouver ensemble : deux ou trois questions suffisent.",
+                          "Pas de souci : deux ou trois questions suffisent pour trouver ce qui peut correspondre."))
+        return _continue(before, after.replace(asked=()), today, None, [lead])
+    if reading.reply is not None:
         reply = Reply("D'accord. Autre chose ?", safety.MENU)
     else:
         reply = safety.clarify(after.role, [])
@@ -322,10 +321,12 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
                 replies += topics.contact_all(view, territory, housing=housing) or [contacts.ask_commune(view)]
             continue
         if not schemes:
-            replies += topics.for_all(topic, view, territory, today)
+            replies += topics.for_all(topic, view, territory, today, ids=_need_schemes(state))
             continue
         for scheme_id in schemes[:MAX_SCHEMES]:
             scheme = knowledge().scheme(scheme_id)
+            if topic == ELIGIBILITY and INFO in asked and view != p.STRUCTURE:
+                continue  # "c'est quoi graine de et j'y ai droit ?": the presentation already gives the public
             if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE:
                 replies += [topics.carriers(scheme), *_structure_case(state, scheme_id, today, reading)]
                 continue
@@ -341,6 +342,8 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
                         return [*replies, *asked_now], state, True
                 if case is not None:
                     replies.append(case)
+                    if territory is not None and orientation.fits(case):
+                        replies.append(topics.scheme_contact(scheme, view, territory, with_departement=False))
                 elif topic == ELIGIBILITY:
                     replies.append(topics.check_offer(scheme, view))
     return replies, state.replace(scheme=schemes[-1] if schemes else state.scheme), False
@@ -368,6 +371,11 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
     replies, after, asked_here = _answers(after, reading, asked, today)
     if asked_here:
         return _finish(state, after, replies)
+    if reading.needs and _gives_orientation_facts(reading) and not reading.schemes and replies:
+        # "éducateur à Liévin, un séjour avec 6 jeunes de 18 à 22 ans, quel financement ?": the answer,
+        # then what fits and whom to call.
+        replies = [Reply(r.text) for r in replies]
+        return _continue(state, after, today, absorbed.guess, replies)
     offer = None
     if replies and replies[-1].buttons and replies[-1].buttons[0].title == contacts.ALL_BUTTON:
         offer = p.CONTACT  # "dans quelle commune ?": the next commune gives the contact
@@ -377,6 +385,16 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
     after = after.replace(offer=offer or (p.QUESTION if keep else None))
     replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
     return _finish(state, after, [*replies, *(_reask(after) if keep and not offer else [])])
+
+
+def _need_schemes(state: State) -> tuple[str, ...] | None:
+    """The schemes of the person's need, for a question that names none ("quel financement ?" about a
+    group trip: the FAJ Co); None when no need is known."""
+    if not state.needs or state.engine_role == p.STRUCTURE:
+        return None
+    vocabulary = knowledge().vocabulary
+    ids = [s for n in state.needs if n in vocabulary.need_ids for s in vocabulary.need(n).schemes]
+    return tuple(dict.fromkeys(ids)) or None
 
 
 def _knows_some(state: State) -> bool:
@@ -459,7 +477,8 @@ def clarify(state: State, reading: Reading, likely: Sequence[str], fallbacks: in
     if reading.topics and (reading.question or not reading.states_facts):
         return answer(state, reading, None, today)
     absorbed = absorb(state, reading)
-    if absorbed.answered or absorbed.learned or absorbed.guess is not None or reading.states_facts:
+    if absorbed.answered or absorbed.learned or absorbed.guess is not None or reading.states_facts \
+            or reading.reply is not None:
         return orient(state, reading, None, today)
     after = absorbed.state
     if fallbacks >= 2:

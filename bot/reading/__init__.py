@@ -127,7 +127,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
 
     types = [*structure_types_in(words), *_model(entities, "structure_type"),
              *(to_id("structure_type", v) or "" for v in payload.get("structure_type", ()))]
-    role = _role(words, payload, age, yes) or (STRUCTURE if _speaks_as_structure(words, types) else None)
+    role = _role(words, payload, age, yes) or (STRUCTURE if _speaks_as_structure(words, types, question) else None)
     if role == PROCHE:
         yes.discard("enfant_a_charge")
     elif own_age(words) is not None and (words.has("ma fille") or words.has("mon fils")):
@@ -206,14 +206,21 @@ def _role(words: Words, payload: Mapping[str, list[Any]], age: int | None, yes: 
 
 _WE = ("nous sommes", "on est", "nous representons", "je represente", "notre", "nous", "je dirige")
 _JUST_A_NAME = 6  # "Office HLM", "École de la deuxième chance": a structure saying what it is
+_OPENING = 2      # "association agréée FSL à Arras : …", "office HLM…": the structure introduces itself first
 
 
-def _speaks_as_structure(words: Words, types: list[str]) -> bool:
-    """ "Nous sommes l'École de la deuxième chance", or a message that is only a structure's name.
-    Not "on a un projet avec la mission locale": the mission locale is a partner there."""
+def _speaks_as_structure(words: Words, types: list[str], question: bool) -> bool:
+    """ "Nous sommes l'École de la deuxième chance", "office HLM sur le Calaisis, on a des T1…", or a
+    structure's name alone. Not "on a un projet avec la mission locale" (a partner there), nor
+    "c'est quoi un CLLAJ ?"."""
     if not any(types):
         return False
-    return any(words.has(w) for w in _WE) or len(words) <= _JUST_A_NAME and not words.has("je")
+    if any(words.has(w) for w in _WE):
+        return True
+    if words.has("je"):
+        return False
+    starts = bool(structure_types_in(Words(words.text, (words.all[:_OPENING],))))
+    return starts or (not question and len(words) <= _JUST_A_NAME)
 
 
 def _own_place(words: Words) -> bool:

@@ -30,7 +30,7 @@ _CORRECTIONS = PhraseTable.build((p, "correction") for p in (
     "erreur", "pardon", "plutot", "je voulais dire", "je veux dire", "correction", "mais non", "non pas",
     "c est pas ca", "pas ca", "au temps pour moi", "autant pour moi", "je rectifie", "rectification",
 ))
-MAX_SHORT = 6
+MAX_SHORT = 8
 
 
 def short_reply(message: Words) -> str | None:

@@ -104,7 +104,7 @@ _CALLS = PhraseTable.build((p, "call") for p in (
     "notre dossier", "repondre a l appel", "porter un", "porter des", "pouvons nous", "peut on porter",
     "notre association", "notre asso", "notre structure", "notre centre social", "depot du dossier",
     "deposer le dossier", "le dossier de candidature", "joindre au dossier", "dossier de demande",
-    "demande de subvention", "demande de financement",
+    "demande de subvention", "demande de financement", "peut on repondre", "pouvons nous repondre",
 ))
 
 

@@ -22,3 +22,13 @@ def test_ordinary_messages_and_buttons_are_left_alone() -> None:
     assert plain.get("intent")["name"] == "ask_orientation"
     button = SafetyOverride().process([parsed('/inform{"situation": "sans_logement"}', "inform", 1.0)])[0]
     assert button.get("intent")["name"] == "inform"
+
+
+def test_a_question_about_a_term_taken_for_small_talk_becomes_the_question() -> None:
+    from rasa_ext.nlu.topics import TopicOverride, question_intent
+
+    message = TopicOverride().process([parsed("la DPID c'est quel service exactement ?", "chitchat", 0.95)])[0]
+    assert message.get("intent")["name"] == "ask_scheme_info" and message.get("intent_ranking")[1]["confidence"] < 0.9
+    assert question_intent("c'est quand la date limite du FAJ Co ?", "greet") == "ask_deadline"
+    assert question_intent("il fait beau aujourd'hui ?", "out_of_scope") is None
+    assert question_intent("c'est quoi le FAJ Co ?", "ask_scheme_info") is None  # already a question

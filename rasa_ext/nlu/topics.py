@@ -1,0 +1,68 @@
+"""A question about a scheme or a word of the glossary is not small talk.
+
+Runs after the intent classifier. When the model reads chit-chat, off-topic, a greeting or another
+language in a message that names a scheme or a term of the glossary and asks about it (bot/reading/:
+"la DPID c'est quel service ?", "c koi le CLLAJ"), the intent becomes the question's own
+(`ask_scheme_info`, `ask_funding`…), with full confidence: the rules then answer it instead of a
+fixed line about the weather. The model's ranking is kept below it, halved, so that the
+FallbackClassifier does not find two close intents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.reading import read
+from bot.reading.language import FRENCH
+
+# Intents a question about the schemes may be mistaken for.
+SMALL_TALK = frozenset({"chitchat", "out_of_scope", "greet", "goodbye", "thanks", "bot_challenge", "other_language"})
+# The intent that asks each topic of bot/reading/topics.py.
+INTENT_OF_TOPIC = {
+    "info": "ask_scheme_info", "contents": "ask_scheme_info", "volumes": "ask_scheme_info",
+    "public": "ask_eligibility", "eligibility": "ask_eligibility", "carriers": "ask_eligibility",
+    "deadline": "ask_deadline", "period": "ask_deadline", "funding": "ask_funding", "payment": "ask_payment",
+    "evaluation": "ask_evaluation", "indicators": "ask_evaluation", "procedure": "ask_procedure",
+    "contact": "ask_contact",
+}
+SECOND_SCALE = 0.5
+
+
+def question_intent(text: str, intent: str | None) -> str | None:
+    """The question intent a small-talk reading of `text` should have been, or None."""
+    if intent not in SMALL_TALK or text.startswith("/"):
+        return None
+    reading = read(text)
+    if reading.language != FRENCH or not reading.topics or not (reading.schemes or reading.terms):
+        return None
+    return INTENT_OF_TOPIC.get(reading.topics[0])
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TopicOverride(GraphComponent):
+    """Turns small talk that asks about a scheme or a term into that question (see the module docstring)."""
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> TopicOverride:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            asked = question_intent(message.get(TEXT) or "", intent)
+            if asked is None:
+                continue
+            top = {INTENT_NAME_KEY: asked, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [{**r, PREDICTED_CONFIDENCE_KEY: r.get(PREDICTED_CONFIDENCE_KEY, 0.0) * SECOND_SCALE}
+                       for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != asked]
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranking][:10], add_to_output=True)
+        return messages
