@@ -59,10 +59,3 @@ def to_id(entity: str, value: object) -> str | None:
         return value if value in ROLES else ROLE_ALIASES.get(key)
     table = _tables().get(entity, {})
     return table.get(key) or table.get(_without_leading_words(key))
-
-
-def find_in_text(entity: str, text: str) -> list[str]:
-    """The ids whose spellings appear as whole words in `text` (when the NLU tagged nothing)."""
-    padded = f" {normalize(text)} "
-    found = [ident for key, ident in _tables().get(entity, {}).items() if key and f" {key} " in padded]
-    return list(dict.fromkeys(found))

@@ -7,11 +7,9 @@ from bot.answers.reply import (
     Button,
     Reply,
     intent_payload,
-    join_fr,
     pick,
-    short_title,
 )
-from bot.communes import INSEE_PREFIX, CommuneMatch
+from bot.communes import CommuneMatch
 from bot.eligibility.engine import territory_of
 from bot.knowledge import TERRITORY_IDS, Person, Scheme, Territory, knowledge
 
@@ -99,28 +97,3 @@ def outside(match: CommuneMatch, role: str | None) -> Reply:
         f"{place} n'est pas dans le Pas-de-Calais, donc pas de SLAI du Département ici. La mission locale du lieu "
         "de résidence peut orienter ; pour s'installer dans le Pas-de-Calais, un CLLAJ accueille aussi.",
     ))
-
-
-def choose_commune(match: CommuneMatch, role: str | None, intent: str = "inform") -> Reply:
-    """Several communes fit: a button each (the official names, never the user's text)."""
-    candidates = match.candidates[:6]
-    names = join_fr([c.name for c in candidates], last="ou")
-    text = pick(role, f"Tu veux dire {names} ?", f"Vous voulez dire {names} ?")
-    buttons = tuple(
-        Button(short_title(c.name), intent_payload(intent, commune=INSEE_PREFIX + c.insee)) for c in candidates
-    )
-    return Reply(text, buttons)
-
-
-def unknown_commune(role: str | None) -> Reply:
-    return Reply(pick(
-        role,
-        "Je ne trouve pas cette commune. Tu peux écrire son nom autrement, ou son code postal ?",
-        "Je ne trouve pas cette commune. Pouvez-vous écrire son nom autrement, ou son code postal ?",
-    ))
-
-
-def territory_from_id(territory_id: str | None) -> Territory | None:
-    if territory_id in TERRITORY_IDS:
-        return knowledge().territory(territory_id)
-    return None

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answers.reply import Button, Reply, bullets, date_fr, intent_payload, is_young, pick
+from bot.answers.reply import Button, Reply, bullets, date_fr, intent_payload, is_young
 from bot.eligibility.calls import CLOSED, OPEN, UPCOMING, call_status
-from bot.knowledge import SCHEME_IDS, Scheme, knowledge
+from bot.knowledge import Scheme
 
 STRUCTURE = "structure"
 
 
-def which_scheme(role: str | None, intent: str) -> Reply:
-    """Ask which scheme, with one button per scheme."""
-    text = pick(role, "De quel dispositif parles-tu ?", "De quel dispositif parlez-vous ?")
-    return Reply(text, scheme_buttons(intent))
 
 
-def scheme_buttons(intent: str, exclude: str | None = None) -> tuple[Button, ...]:
-    k = knowledge()
-    return tuple(
-        Button(k.scheme(s).button_title, intent_payload(intent, dispositif=s)) for s in SCHEME_IDS if s != exclude
-    )
 
 
 def topic_buttons(scheme: Scheme, role: str | None) -> tuple[Button, ...]:
@@ -116,24 +107,6 @@ def payment(scheme: Scheme, role: str | None) -> Reply:
         return Reply(young, topic_buttons(scheme, role))
     items = scheme.payment.items
     return Reply(f"Versement {scheme.short_title} :\n" + bullets(i.text for i in items), topic_buttons(scheme, role))
-
-
-# --- evaluation -------------------------------------------------------------------
-
-def evaluation(scheme: Scheme, role: str | None) -> Reply:
-    ev = scheme.evaluation
-    lines = [f"Bilan {scheme.short_title} : {ev.final_report.text}"]
-    if ev.final_report.contents:
-        lines.append(bullets(ev.final_report.contents))
-    if ev.followup:
-        lines.append("Suivi : " + " ; ".join(ev.followup) + ".")
-    if ev.indicators:
-        lines.append("Indicateurs :\n" + bullets(ev.indicators))
-    if ev.charter:
-        groups = " ; ".join(f"{g.title} {g.points} points" for g in ev.charter.groups)
-        lines.append(f"Charte qualité ({ev.charter.share_percent} % du financement, "
-                     f"{ev.charter.total_points} points) : {groups}. {ev.charter.text}")
-    return Reply("\n".join(lines), topic_buttons(scheme, role))
 
 
 # --- procedures -------------------------------------------------------------------

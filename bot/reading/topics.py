@@ -10,15 +10,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.knowledge import knowledge
-from bot.reading.words import PhraseTable, Words, words_of
+from bot.reading.words import PhraseTable, Words
 
 INFO, PUBLIC, CARRIERS, DEADLINE, PERIOD, FUNDING, PAYMENT = (
     "info", "public", "carriers", "deadline", "period", "funding", "payment")
 EVALUATION, INDICATORS, PROCEDURE, CONTACT, VOLUMES, CONTENTS, ELIGIBILITY, DEFINITION = (
     "evaluation", "indicators", "procedure", "contact", "volumes", "contents", "eligibility", "definition")
-TOPICS = (INFO, PUBLIC, CARRIERS, DEADLINE, PERIOD, FUNDING, PAYMENT, EVALUATION, INDICATORS, PROCEDURE, CONTACT,
-          VOLUMES, CONTENTS, ELIGIBILITY)
-
 _PHRASES: dict[str, tuple[str, ...]] = {
     DEADLINE: (
         "date limite", "date de depot", "date de cloture", "cloture", "ferme quand", "ferme le", "jusqu a quand",
@@ -165,14 +162,8 @@ def topics_in(message: Words) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def asks_definition(message: Words) -> bool:
-    return DEFINITION in _table().values(message.all) or INFO in _table().values(message.all)
 
 
 def terms_in(message: Words) -> list[str]:
     """Glossary acronyms named in the message ("RSA", "SLAI")."""
     return _terms().values(message.all)
-
-
-def term_key(term: str) -> str:
-    return " ".join(words_of(term))

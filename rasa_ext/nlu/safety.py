@@ -19,14 +19,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.reading.safety import danger_in
 from bot.reading.words import Words
+from rasa_ext.nlu.promote import promote
 
 DISTRESS = "distress"
-SECOND_SCALE = 0.5
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -43,11 +43,5 @@ class SafetyOverride(GraphComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/") or danger_in(Words.of(text)) is None:
                 continue
-            top = {INTENT_NAME_KEY: DISTRESS, PREDICTED_CONFIDENCE_KEY: 1.0}
-            # The model's ranking below it, halved: the FallbackClassifier must not find two intents
-            # close to each other ("I'm 17…" was other_language at 0.999) and ask to rephrase.
-            ranking = [{**r, PREDICTED_CONFIDENCE_KEY: r.get(PREDICTED_CONFIDENCE_KEY, 0.0) * SECOND_SCALE}
-                       for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != DISTRESS]
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top, *ranking][:10], add_to_output=True)
+            promote(message, DISTRESS)  # "I'm 17…" was other_language at 0.999
         return messages

@@ -4,8 +4,7 @@ Runs after the intent classifier. When the model reads chit-chat, off-topic, a g
 language in a message that names a scheme or a term of the glossary and asks about it (bot/reading/:
 "la DPID c'est quel service ?", "c koi le CLLAJ"), the intent becomes the question's own
 (`ask_scheme_info`, `ask_funding`…), with full confidence: the rules then answer it instead of a
-fixed line about the weather. The model's ranking is kept below it, halved, so that the
-FallbackClassifier does not find two close intents.
+fixed line about the weather (rasa_ext/nlu/promote.py).
 """
 
 from __future__ import annotations
@@ -16,11 +15,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.reading import read
 from bot.reading.language import FRENCH
+from rasa_ext.nlu.promote import promote
 
 # Intents a question about the schemes may be mistaken for.
 SMALL_TALK = frozenset({"chitchat", "out_of_scope", "greet", "goodbye", "thanks", "bot_challenge", "other_language"})
@@ -32,7 +32,6 @@ INTENT_OF_TOPIC = {
     "evaluation": "ask_evaluation", "indicators": "ask_evaluation", "procedure": "ask_procedure",
     "contact": "ask_contact",
 }
-SECOND_SCALE = 0.5
 
 
 def question_intent(text: str, intent: str | None) -> str | None:
@@ -60,9 +59,5 @@ class TopicOverride(GraphComponent):
             asked = question_intent(message.get(TEXT) or "", intent)
             if asked is None:
                 continue
-            top = {INTENT_NAME_KEY: asked, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [{**r, PREDICTED_CONFIDENCE_KEY: r.get(PREDICTED_CONFIDENCE_KEY, 0.0) * SECOND_SCALE}
-                       for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != asked]
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top, *ranking][:10], add_to_output=True)
+            promote(message, asked)
         return messages

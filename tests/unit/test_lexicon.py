@@ -23,10 +23,3 @@ def test_known_spellings(entity: str, text: str, expected: str) -> None:
 @pytest.mark.parametrize("value", [None, "", "  ", 17, "licorne"])
 def test_unknown_values_give_nothing(value) -> None:
     assert to_id("situation", value) is None
-
-
-def test_a_scheme_spelled_in_the_text_is_found_when_the_nlu_tagged_nothing() -> None:
-    from bot.lexicon import find_in_text
-
-    assert find_in_text("dispositif", "nous représentons un CLLAJ : quel montant ?") == ["cllaj"]
-    assert find_in_text("dispositif", "rien à voir") == []

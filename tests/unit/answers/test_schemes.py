@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from bot.answers import schemes as answers
+from bot.answers import topics
 from bot.knowledge import SCHEME_IDS, knowledge
 
 TODAY = dt.date(2026, 11, 29)
@@ -69,9 +70,11 @@ def test_payment_and_evaluation() -> None:
     assert "80 %" in answers.payment(scheme("solutions_logement"), "structure").text
     assert "une seule fois" not in answers.payment(scheme("cllaj"), "structure").text
     assert "unique" in answers.payment(scheme("logement_primo_locataires"), "structure").text
-    assert "3 mois" in answers.evaluation(scheme("graine_de"), "structure").text
-    charter = answers.evaluation(scheme("coordo_ase"), "structure").text
+    assert "3 mois" in topics.evaluation(scheme("graine_de")).text
+    charter = topics.indicators(scheme("coordo_ase")).text
     assert "100 points" in charter and "Accompagner autrement 30 points" in charter
+    item = topics.indicators(scheme("coordo_ase"), "le délai de 15 jours rapporte combien de points ?").text
+    assert "15 jours" in item and "5 points" in item
 
 
 def test_procedures() -> None:
@@ -85,12 +88,6 @@ def test_every_scheme_answers_every_topic_with_short_buttons(sid) -> None:
     for role in ("jeune", "professionnel", "structure", None):
         for reply in (answers.scheme_info(scheme(sid), role), answers.deadline(scheme(sid), role, TODAY),
                       answers.funding(scheme(sid), role), answers.payment(scheme(sid), role),
-                      answers.evaluation(scheme(sid), role), answers.procedure(scheme(sid), role)):
+                      topics.evaluation(scheme(sid)), answers.procedure(scheme(sid), role)):
             assert reply.text.strip()
             assert all(len(b.title) <= 20 for b in reply.buttons)
-
-
-def test_which_scheme_offers_the_seven() -> None:
-    reply = answers.which_scheme("jeune", "ask_deadline")
-    assert len(reply.buttons) == 7 and reply.buttons[0].payload == '/ask_deadline{"dispositif": "faj_co"}'
-    assert reply.text.startswith("De quel dispositif parles-tu")
