@@ -67,19 +67,24 @@ def departement_contacts(scheme: Scheme) -> str:
     return f"{service} : " + " ; ".join(person_line(p) for p in people)
 
 
+def slai_before_filing(scheme: Scheme, territory: Territory | None, note: str = "") -> str:
+    """The SLAI a carrier must meet before filing (FAJ Co), or "" for a call that does not ask it."""
+    if not any(p.id == "contact_slai" and p.mandatory for p in scheme.procedures.items):
+        return ""
+    if territory:
+        return f"Contact obligatoire avant de déposer : {slai_line(territory)}{note}."
+    return ("Contact obligatoire avant de déposer : le SLAI de votre territoire "
+            "(indiquez votre commune pour avoir son numéro).")
+
+
 def contact(role: str | None, territory: Territory | None, scheme: Scheme | None,
             match: CommuneMatch | None = None) -> Reply:
     """The right contact for this person, territory and scheme (at most 3 phone numbers)."""
     note = territory_note(match) if match else ""
     if role == "structure" and scheme is not None:
-        lines = [f"Pour l'appel à projets {scheme.short_title} : {departement_contacts(scheme)}."]
-        if any(p.id == "contact_slai" for p in scheme.procedures.items):
-            if territory:
-                lines.append(f"Contact obligatoire avant de déposer : {slai_line(territory)}{note}.")
-            else:
-                lines.append("Contact obligatoire avant de déposer : le SLAI de votre territoire "
-                             "(indiquez votre commune pour avoir son numéro).")
-        return Reply("\n".join(lines))
+        lines = [f"Pour l'appel à projets {scheme.short_title} : {departement_contacts(scheme)}.",
+                 slai_before_filing(scheme, territory, note)]
+        return Reply("\n".join(line for line in lines if line))
     if scheme is not None and scheme.entry.service == "logement":
         return Reply(housing_line(role, territory))
     if territory is None:

@@ -6,7 +6,7 @@ most), says what to do next and whom to call, and offers to check the other sche
 
 from __future__ import annotations
 
-from bot.answers.contacts import departement_contacts, housing_line, slai_line, territory_note
+from bot.answers.contacts import departement_contacts, housing_line, slai_before_filing, slai_line, territory_note
 from bot.answers.reply import Button, Reply, bullets, capitalize, intent_payload, join_fr, pick
 from bot.answers.schemes import call_window_line
 from bot.eligibility.conditions import Condition, SituationCondition, walk
@@ -169,7 +169,9 @@ def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pe
         text = (text + "\n" if text else "") + "À vérifier : " + " ".join(dict.fromkeys(checks))
     shown = (eligible or pending)[:MAX_SHOWN]
     contacts = list(dict.fromkeys(departement_contacts(r.scheme) for r in shown))
-    return [Reply(text), Reply("Contact au Département — " + " ; ".join(contacts) + ".", buttons)]
+    territory = orientation.territory.territory if orientation.territory else None
+    slai = [line for line in dict.fromkeys(slai_before_filing(r.scheme, territory) for r in shown) if line]
+    return [Reply(text), Reply("\n".join(["Contact au Département — " + " ; ".join(contacts) + ".", *slai]), buttons)]
 
 
 def _nothing_fits(orientation: Orientation, role: str | None, housing: bool) -> str:

@@ -74,13 +74,13 @@ def candidates(state: State) -> tuple[str, ...]:
     a structure, whose question is which calls it may answer."""
     vocabulary = knowledge().vocabulary
     ordered: list[str] = []
-    if state.engine_role == p.STRUCTURE:
-        return tuple(n for n in state.needs if n in SCHEME_IDS) or SCHEME_IDS
     for need in state.needs:
         if need in SCHEME_IDS:
             ordered.append(need)
         elif need in vocabulary.need_ids:
             ordered += vocabulary.need(need).schemes
+    if state.engine_role == p.STRUCTURE:  # "un projet sportif avec 12 jeunes": the FAJ Co
+        return tuple(dict.fromkeys(ordered)) or SCHEME_IDS
     ordered = list(dict.fromkeys(ordered)) or list(DEFAULT_ORDER)
     return tuple(sorted(ordered, key=lambda s: (-_specificity(s, state), ordered.index(s))))
 

@@ -127,7 +127,8 @@ class State:
             unknown: frozenset[str] = frozenset()
             if self.structure_types and "association_1901" in self.structure_types:
                 unknown = frozenset({"structure_accompagnement_jeunes"}) - self.structure_no - self.structure_types
-            return Profile(role=p.STRUCTURE, structure_types=self.structure_types, unknown=unknown)
+            return Profile(role=p.STRUCTURE, commune=self.commune, structure_types=self.structure_types,
+                           unknown=unknown)
         no = self.no | (presumed_no - self.yes)
         situations = set(k.vocabulary.situation_ids)
         return Profile(role=self.engine_role, age=self.age, commune=self.commune, situations=self.yes,

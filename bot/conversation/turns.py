@@ -16,6 +16,7 @@ speaks of it gets the emergency number first, whatever was asked (`_urgent_first
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -367,7 +368,8 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return orient(state, reading, "ask_orientation", today)  # "j'ai droit à quoi ?"
     if reading.about_calls and not reading.schemes and set(asked) & {ELIGIBILITY, CARRIERS}:
         # "à quels AAP notre structure peut-elle candidater ?": the structure's orientation.
-        return orient(state.replace(role=state.role or p.STRUCTURE), reading, "ask_orientation", today)
+        as_structure = reading if state.role else dataclasses.replace(reading, role=reading.role or p.STRUCTURE)
+        return orient(state, as_structure, "ask_orientation", today)
     replies, after, asked_here = _answers(after, reading, asked, today)
     if asked_here:
         return _finish(state, after, replies)

@@ -125,7 +125,9 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
     for value in payload.get("age", ()):
         age = bare_age(str(value))
 
-    types = [*structure_types_in(words), *_model(entities, "structure_type"),
+    # The vocabulary's longest names first: the model may also tag "association" inside
+    # "association agréée FSL" as an association 1901.
+    types = [*(structure_types_in(words) or _model(entities, "structure_type")),
              *(to_id("structure_type", v) or "" for v in payload.get("structure_type", ()))]
     role = _role(words, payload, age, yes) or (STRUCTURE if _speaks_as_structure(words, types, question) else None)
     if role == PROCHE:

@@ -65,6 +65,15 @@ def _is_age_context(words: Sequence[str], start: int) -> bool:
     return True
 
 
+def _group_range(words: Sequence[str], end: int) -> bool:
+    """ "un groupe de 6 jeunes de 18 à 22 ans": the ages of the group a professional speaks of —
+    not "c'est pour les jeunes de 18 à 25 ans ?", a scheme's public. `end` is the range's last number."""
+    start = end - 2
+    if start < 2 or not words[start].isdigit() or words[start - 1] != "de" or words[start - 2] != "jeunes":
+        return False
+    return "groupe" in words[:start] or (start >= 3 and words[start - 3].isdigit())
+
+
 def ages_in(message: Words) -> list[int]:
     """Ages stated in the message, in text order."""
     prepositions = [int(n) for n in _PREPOSITION_A.findall(message.text)]  # "à 18 ans", with its accent
@@ -78,7 +87,7 @@ def ages_in(message: Words) -> list[int]:
                 continue
             value, start = number
             after_a = start > 0 and clause[start - 1] == "a"
-            if after_a and value in prepositions:
+            if after_a and value in prepositions and not _group_range(clause, start):  # "sorti à 18 ans"
                 prepositions.remove(value)
                 continue
             if MIN_AGE <= value <= MAX_AGE and _is_age_context(clause, start):

@@ -91,10 +91,18 @@ _TABLE = PhraseTable.build([
 _FIRST_PERSON = frozenset({"je", "j", "moi", "me", "m", "mon", "ma", "mes"})
 
 
+_JOB_TITLES = PhraseTable.build((job, PRO) for job in _jobs() if job not in ("pro", "prof", "coordo ase"))
+_OPENING = 3  # words in which a professional gives their job first: "Référente ASE : un jeune…"
+
+
 def stated_role(message: Words) -> str | None:
-    """The role the words say outright, the last one if several ("mais non, je suis un jeune")."""
+    """The role the words say outright, the last one if several ("mais non, je suis un jeune"), or
+    a job title opening the message ("Référente ASE : un jeune sorti de l'ASE…")."""
     roles = [value for clause in message.clauses for _, _, value in _TABLE.matches(clause)]
-    return roles[-1] if roles else None
+    if roles:
+        return roles[-1]
+    opening = message.all[:_OPENING]
+    return PRO if any(start == 0 for start, _, _ in _JOB_TITLES.matches(opening)) else None
 
 
 _CALLS = PhraseTable.build((p, "call") for p in (

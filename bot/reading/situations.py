@@ -22,7 +22,8 @@ NO = "-"  # prefix of a value that says the situation does not apply
 NEGATIONS = frozenset({"pas", "plus", "jamais", "ni", "aucun", "aucune"})
 # Acronyms that stand for a situation only when said of someone (see the module docstring).
 CONTEXT_ACRONYMS = frozenset({"rsa", "cej", "pacea", "mna", "mie", "neet", "cjm", "mecs", "ase"})
-PERSON_MARKERS = frozenset({"je", "j", "moi", "il", "elle", "on", "suis", "ai", "mon", "ma", "mes", "sa", "son"})
+PERSON_MARKERS = frozenset({"je", "j", "moi", "il", "elle", "on", "suis", "ai", "mon", "ma", "mes", "sa", "son",
+                            "jeune"})  # "un jeune sorti de l'ASE, le Coordo ASE est-il possible ?"
 
 # How people say these situations, beyond the vocabulary's aliases.
 PHRASES: dict[str, tuple[str, ...]] = {

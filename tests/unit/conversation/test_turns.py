@@ -155,6 +155,22 @@ def test_a_structure_gets_its_calls_after_two_questions_at_most() -> None:
     assert "FAJ Co" in chat.text and "03 21 21 65 05" in chat.text and chat.questions <= 2
 
 
+def test_a_structure_with_a_collective_project_gets_the_faj_co_and_the_slai_it_must_meet() -> None:
+    chat = Chat()
+    text = chat.say("centre social de Liévin, on cherche un financement pour un projet sportif avec 12 jeunes "
+                    "de 18-25 ans", "inform")
+    assert "FAJ Co" in text and "Coordo ASE" not in text
+    assert "Contact obligatoire avant de déposer" in text and "03 21 13 19 35" in text
+
+
+def test_a_structure_that_asks_which_calls_it_may_answer_stays_a_structure() -> None:
+    chat = Chat()
+    text = chat.say("association agréée FSL à Arras : peut-on répondre pour accompagner des 18-24 ans sans "
+                    "logement ?", "nlu_fallback")
+    assert "Votre structure peut porter" in text and "accompagnement logement" in text and "115" not in text
+    assert chat.state.role == "structure"
+
+
 def test_an_eligibility_question_with_facts_asks_the_deciding_question_at_once() -> None:
     chat = Chat()
     chat.say("j'ai 17 ans, j'habite à Lens")

@@ -11,6 +11,7 @@ from bot.reading import read
     ("jai 19", 19), ("jsuis en cej a la mission locale de calais jai 19 ans", 19),
     ("je suis sorti de l'ase à 18 ans et j'ai 20 ans", 20),
     ("I'm 17, my dad hits me", 17), ("عمري 16", 16),
+    ("un séjour avec un groupe de 6 jeunes de 18 à 22 ans", 22),
 ])
 def test_age_expressions(text: str, age: int) -> None:
     assert read(text).age == age
@@ -18,7 +19,7 @@ def test_age_expressions(text: str, age: int) -> None:
 
 @pytest.mark.parametrize("text", [
     "en 2019", "0321131935", "CEJ depuis 3 mois", "depuis 2 ans", "sortie à 18 ans", "oui à 16 ans",
-    "jusqu'à 25 ans", "les moins de 25 ans", "de 18 à 25 ans", "il y a 3 ans", "plus de 18 ans", "j'ai 2 enfants",
+    "jusqu'à 25 ans", "les moins de 25 ans", "de 18 à 25 ans", "c'est pour les jeunes de 18 à 25 ans ?", "il y a 3 ans", "plus de 18 ans", "j'ai 2 enfants",
 ])
 def test_other_numbers_are_not_ages(text: str) -> None:
     assert read(text).age is None

@@ -17,6 +17,8 @@ from bot.reading import read
     ("mais non jsuis un jeune", "jeune"),
     ("chui jeune", "jeune"),
     ("j'ai 19 ans et ma fille a 2 ans je cherche un appart", "jeune"),
+    ("Référente ASE : un jeune sorti de l'ASE à 19 ans, vit à Berck", "professionnel"),
+    ("Éducatrice PJJ, un mineur de 17 ans à Lens a décroché", "professionnel"),
 ])
 def test_the_role_comes_from_the_words(text: str, role: str) -> None:
     assert read(text).role == role
@@ -38,3 +40,19 @@ def test_short_replies(text: str, reply: str) -> None:
 def test_ok_is_not_yes_and_a_correction_is_seen() -> None:
     assert read("ok").reply != "oui"
     assert read("non en fait j'ai 18 ans").correction and read("non en fait j'ai 18 ans").age == 18
+
+
+def test_a_structure_type_named_in_full_is_not_also_its_shorter_part() -> None:
+    """The model tags "association" inside "association agréée FSL" too: an agreed association is not
+    asked whether it has the expertise a plain association must show."""
+    text = "association agréée FSL à Arras : peut-on répondre pour accompagner des 18-24 ans ?"
+    model = [{"entity": "structure_type", "value": "association_1901", "extractor": "DIETClassifier"},
+             {"entity": "structure_type", "value": "association_agreee_fsl", "extractor": "DIETClassifier"}]
+    assert read(text, "inform", model).structure_types == ("association_agreee_fsl",)
+    assert read("on est un CCAS", "inform", [model[0]]).structure_types != ("association_1901",)
+    assert read("on est une petite structure", "inform", [model[0]]).structure_types == ("association_1901",)
+
+
+@pytest.mark.parametrize("text", ["coordo ase c quoi", "le coordo ASE c pour qui ?", "prof ma dit daller a la mission locale"])
+def test_a_scheme_or_a_teacher_named_first_is_not_a_professional_speaking(text: str) -> None:
+    assert read(text).role is None

@@ -28,6 +28,11 @@ def test_a_question_about_a_word_or_a_scheme_states_no_situation(text: str) -> N
     assert not read(text).yes
 
 
+def test_a_question_about_a_scheme_for_one_young_person_states_their_situation() -> None:
+    text = "un jeune sorti de l'ASE à 19 ans, 23 ans aujourd'hui, le coordo ASE est-il encore possible ?"
+    assert read(text).yes == {"ase_sorti"}
+
+
 def test_needs_come_from_situations_and_words_but_not_from_a_denial() -> None:
     assert read("jsuis a la rue").needs == ("logement",)
     assert read("j'ai arrêté le lycée").needs == ("formation",)
