@@ -170,8 +170,10 @@ def report(outcomes: list[Outcome]) -> None:
     direct = [o for o in outcomes if o.kind == "question"]
     danger = [o for o in outcomes if o.kind == "danger"]
     orient = [o for o in outcomes if o.kind == "orientation"]
-    counts = [o.questions_before_useful for o in outcomes if o.questions_before_useful is not None]
-    never = sum(o.questions_before_useful is None for o in outcomes)
+    # A question about a word ("la DPID c'est quoi ?") is answered without naming a scheme or a contact:
+    # the count is the orientations', and a question's first answer is measured above.
+    counts = [o.questions_before_useful for o in orient if o.questions_before_useful is not None]
+    never = sum(o.questions_before_useful is None for o in orient)
     clear_messages = sum(o.messages for o in outcomes if o.persona.get("clear", True))
     not_understood = sum(o.not_understood for o in outcomes)
 
@@ -183,7 +185,8 @@ def report(outcomes: list[Outcome]) -> None:
     answered = share(sum(o.answered_first for o in direct), len(direct))
     print(f"questions directes répondues dès la première réponse : {answered}   (objectif 100 %)")
     if counts:
-        print(f"questions avant le premier dispositif ou contact nommé : médiane {statistics.median(counts):g}, "
+        print("orientations, questions avant le premier dispositif ou contact nommé : "
+              f"médiane {statistics.median(counts):g}, "
               f"max {max(counts)}   (objectif médiane ≤ 2, max 3) ; sans réponse utile : {never}")
     print(f"faits redemandés : {sum(o.reasked for o in outcomes)}   (objectif 0)")
     print(f"« pas compris » sur des messages clairs : {share(not_understood, clear_messages)}   (objectif ≤ 2 %)")

@@ -177,7 +177,8 @@ def _structure_plan(state: State, orientation: Orientation, ranked: tuple[str, .
     presumed: frozenset[str] = frozenset()
     if state.structure_types is None and STRUCTURE_TYPES not in state.asked:
         return Plan(orientation, ranked, presumed, Question(STRUCTURE_TYPES))
-    missing = {fact for r in orientation.results if r.status == INCOMPLETE for fact in r.missing}
+    missing = {fact for r in orientation.results if r.status == INCOMPLETE and r.scheme.id in ranked
+               for fact in r.missing}
     expertise = Question(EXPERTISE, "structure_accompagnement_jeunes")
     if "structure_accompagnement_jeunes" in missing and expertise.slot_value not in state.asked:
         return Plan(orientation, ranked, presumed, expertise)

@@ -124,9 +124,10 @@ class State:
         """The engine's profile; `presumed_no` are situations taken as absent without asking."""
         k = knowledge()
         if self.engine_role == p.STRUCTURE:
-            unknown: frozenset[str] = frozenset()
-            if self.structure_types and "association_1901" in self.structure_types:
-                unknown = frozenset({"structure_accompagnement_jeunes"}) - self.structure_no - self.structure_types
+            types = self.structure_types or frozenset()
+            # An association may carry a call if it shows the expertise (the fact `settled_by`): unknown until said.
+            settling = {s.carriers.settled_by for s in k.schemes.values() if set(s.carriers.to_confirm) & types}
+            unknown = frozenset(f for f in settling if f) - self.structure_no - types
             return Profile(role=p.STRUCTURE, commune=self.commune, structure_types=self.structure_types,
                            unknown=unknown)
         no = self.no | (presumed_no - self.yes)
