@@ -163,10 +163,13 @@ def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pe
                       + departement_contacts(knowledge().scheme("faj_co")) + ".", buttons)]
     lines = [f"{r.scheme.short_title} — {call_window_line(r.scheme, orientation.as_of)}" for r in eligible[:MAX_SHOWN]]
     text = "Votre structure peut porter :\n" + bullets(lines) if lines else ""
-    checks = [c for r in pending for c in r.to_check if c] or [
-        f"{r.scheme.short_title} : à vérifier avec le Département." for r in pending]
+    by_check: dict[str, list[str]] = {}
+    for r in pending:
+        for check in r.to_check or ("à vérifier avec le Département.",):
+            by_check.setdefault(check, []).append(r.scheme.short_title)
+    checks = [f"{join_fr(names)} : {check}" for check, names in by_check.items() if check]
     if checks:
-        text = (text + "\n" if text else "") + "À vérifier : " + " ".join(dict.fromkeys(checks))
+        text = (text + "\n" if text else "") + "À vérifier — " + " ".join(checks)
     shown = (eligible or pending)[:MAX_SHOWN]
     contacts = list(dict.fromkeys(departement_contacts(r.scheme) for r in shown))
     territory = orientation.territory.territory if orientation.territory else None

@@ -129,7 +129,7 @@ class State:
             settling = {s.carriers.settled_by for s in k.schemes.values() if set(s.carriers.to_confirm) & types}
             unknown = frozenset(f for f in settling if f) - self.structure_no - types
             return Profile(role=p.STRUCTURE, commune=self.commune, structure_types=self.structure_types,
-                           unknown=unknown)
+                           unknown=unknown, structure_denied=self.structure_no)
         no = self.no | (presumed_no - self.yes)
         situations = set(k.vocabulary.situation_ids)
         return Profile(role=self.engine_role, age=self.age, commune=self.commune, situations=self.yes,

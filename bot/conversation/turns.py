@@ -27,6 +27,7 @@ from bot.answers.reply import Reply, pick
 from bot.answers.schemes import call_window_line
 from bot.communes import OUTSIDE
 from bot.conversation import protocol as p
+from bot.conversation.details import details
 from bot.conversation.facts import absorb
 from bot.conversation.planner import Plan, plan
 from bot.conversation.questions import CONFIRM_COMMUNE, NEED, Question, confirm_commune, parse_question, wording
@@ -40,6 +41,7 @@ from bot.reading.safety import DISTRESS
 from bot.reading.topics import CARRIERS, CONTACT, DEADLINE, ELIGIBILITY, INFO, PUBLIC
 
 MAX_TOPICS = 3
+_ORIENTATION_TOPICS = frozenset({INFO, ELIGIBILITY, CARRIERS, PUBLIC})  # what the orientation itself answers
 MAX_SCHEMES = 2
 MAX_TERRITORIES = 3
 ALL_TERRITORIES = "tous"
@@ -191,9 +193,9 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return answer(state, reading, "ask_eligibility", today)  # "primo-locataire c possible pour moi ?"
     lead: list[Reply] = []
     # A question asked along with the facts is answered first — but not what the orientation answers.
-    asked = [t for t in _topics(reading, intent) if t not in (INFO, ELIGIBILITY, CARRIERS, PUBLIC)]
+    asked = [t for t in _topics(reading, intent) if t not in _ORIENTATION_TOPICS]
     if asked and (reading.question or CONTACT in asked) and not _gives_orientation_facts(reading) \
-            and not absorbed.answered:
+            and not absorbed.answered or _precise(after, reading, intent) and not absorbed.learned:
         return answer(state, reading, intent if intent in p.QUESTION_INTENTS else None, today)  # only a question
     if asked and (reading.question or intent in p.QUESTION_INTENTS or CONTACT in asked):
         lead, after, asked_here = _answers(after, reading, asked, today)
@@ -213,6 +215,11 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
     if not going_on:
         return _acknowledge(state, after, reading, today)
     return _continue(state, after, today, absorbed.guess, lead)
+
+
+def _precise(state: State, reading: Reading, intent: str | None = None) -> bool:
+    """A question a sentence of the knowledge answers ("le premier rendez-vous, sous quel délai ?")."""
+    return bool(details(state, reading, intent, p.STRUCTURE if reading.about_calls else state.role).replies)
 
 
 def _gives_orientation_facts(reading: Reading) -> bool:
@@ -358,6 +365,15 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
     absorbed = absorb(state, reading)
     after = absorbed.state
     asked = _topics(reading, intent)
+    if _precise(after, reading, intent):
+        # A question finer than its topics: the sentence that answers it first, then the answers of
+        # the topics its words ask ("…, et je m'adresse à qui ?"); the intent's vaguer guess gives way.
+        view = p.STRUCTURE if reading.about_calls else after.role
+        said = [t for t in reading.topics if t not in _ORIENTATION_TOPICS]
+        replies, answered, asking = _answers(after, reading, said, today)
+        found = details(after, reading, intent, view, replies if said else ())
+        if found.replies and not asking:
+            return _respond(state, answered, [*found.replies, *(r for r in replies if r not in found.replies)])
     if reading.payload.get("territoire") and ALL_TERRITORIES in reading.payload["territoire"]:
         return _finish(state, after.replace(offer=None), contacts.all_slai())
     if reading.place is not None and reading.place.match.status == OUTSIDE and CONTACT in asked:
@@ -366,7 +382,8 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return _continue(state, after, today, absorbed.guess)
     if ELIGIBILITY in asked and not reading.schemes and not after.scheme and not reading.about_calls:
         return orient(state, reading, "ask_orientation", today)  # "j'ai droit à quoi ?"
-    if reading.about_calls and not reading.schemes and set(asked) & {ELIGIBILITY, CARRIERS}:
+    if reading.about_calls and not reading.schemes and set(asked) & {ELIGIBILITY, CARRIERS} \
+            and set(asked) <= _ORIENTATION_TOPICS:
         # "à quels AAP notre structure peut-elle candidater ?": the structure's orientation.
         as_structure = reading if state.role else dataclasses.replace(reading, role=reading.role or p.STRUCTURE)
         return orient(state, as_structure, "ask_orientation", today)
@@ -378,11 +395,16 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         # then what fits and whom to call.
         replies = [Reply(r.text) for r in replies]
         return _continue(state, after, today, absorbed.guess, replies)
+    if not replies:
+        replies = [safety.clarify(after.role, [intent] if intent else [])]
+    return _respond(state, after, replies)
+
+
+def _respond(state: State, after: State, replies: list[Reply]) -> Turn:
+    """Answers given; the pending question asked again, or the commune a contact needs awaited."""
     offer = None
     if replies and replies[-1].buttons and replies[-1].buttons[0].title == contacts.ALL_BUTTON:
         offer = p.CONTACT  # "dans quelle commune ?": the next commune gives the contact
-    if not replies:
-        replies = [safety.clarify(after.role, [intent] if intent else [])]
     keep = after.offer == p.QUESTION
     after = after.replace(offer=offer or (p.QUESTION if keep else None))
     replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
@@ -476,7 +498,8 @@ def clarify(state: State, reading: Reading, likely: Sequence[str], fallbacks: in
     urgent = _urgent_first(state, reading, today)
     if urgent is not None:
         return urgent
-    if reading.topics and (reading.question or not reading.states_facts):
+    if reading.topics and (reading.question or not reading.states_facts) \
+            or _precise(state, reading) and not reading.states_facts:
         return answer(state, reading, None, today)
     absorbed = absorb(state, reading)
     if absorbed.answered or absorbed.learned or absorbed.guess is not None or reading.states_facts \

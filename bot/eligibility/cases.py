@@ -146,7 +146,7 @@ class Table:
 
 def _with_age(facts: Facts, age: int) -> Facts:
     return Facts(age, facts.residence_62, facts.situations, facts.unknown, facts.structure_types,
-                 facts.structure_types_given)
+                 facts.structure_types_given, facts.denied)
 
 
 def decide(rules: Sequence[RuleTriple], facts: Facts, unknown_facts: Iterable[str],

@@ -29,6 +29,7 @@ class Facts:
     unknown: frozenset[str]
     structure_types: frozenset[str]
     structure_types_given: bool
+    denied: frozenset[str] = frozenset()  # structure types said not to apply ("pas d'expertise jeunesse")
 
 
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
@@ -97,8 +98,9 @@ class StructureTypeCondition:
         if any(v in facts.structure_types for v in self.values):
             return TRUE
         undetermined = {v for v in self.values if v in facts.unknown}
-        if any(v in facts.structure_types for v in self.uncertain) and self.settled_by:
-            undetermined.add(self.settled_by)
+        if any(v in facts.structure_types for v in self.uncertain) and self.settled_by \
+                and self.settled_by not in facts.denied:
+            undetermined.add(self.settled_by)  # an association whose expertise is still to confirm
         undetermined |= {v for v in self.uncertain if v in facts.unknown}
         if not facts.structure_types_given and not undetermined:
             undetermined.add("structure_types")

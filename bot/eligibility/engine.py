@@ -96,6 +96,7 @@ def _facts(profile: Profile, match: CommuneMatch) -> Facts:
         unknown=profile.unknown,
         structure_types=profile.structure_types or frozenset(),
         structure_types_given=profile.structure_types is not None,
+        denied=profile.structure_denied,
     )
 
 

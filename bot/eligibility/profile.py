@@ -30,6 +30,7 @@ class Profile:
     situations: frozenset[str] = frozenset()
     unknown: frozenset[str] = frozenset()
     structure_types: frozenset[str] | None = None  # None: not given
+    structure_denied: frozenset[str] = frozenset()  # types said not to apply: the expertise an association lacks
     as_of: dt.date | None = None
 
 

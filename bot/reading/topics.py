@@ -7,6 +7,7 @@ meaning of a term of the glossary; "c'est quoi le CLLAJ" asks about a scheme.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bot.knowledge import knowledge
@@ -122,6 +123,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
+_SENTENCES = re.compile(r"[?!.]+")
+
+
 @lru_cache(maxsize=1)
 def _table() -> PhraseTable:
     return PhraseTable.build((phrase, topic) for topic, phrases in _PHRASES.items() for phrase in phrases)
@@ -162,6 +166,17 @@ def topics_in(message: Words) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+
+
+def parts_beyond(text: str, answered: frozenset[str]) -> list[str]:
+    """Each sentence of a question without its parts of other topics than `answered`: "qui décide de
+    l'entrée, et je m'adresse à qui ?" → ["qui decide de l entree"] when `answered` leaves out the contact."""
+    found = []
+    for sentence in _SENTENCES.split(text):
+        kept = [" ".join(part) for part in _parts(Words.of(sentence)) if set(_table().values(part)) <= answered]
+        if kept:
+            found.append(" ".join(kept))
+    return found
 
 
 def terms_in(message: Words) -> list[str]:

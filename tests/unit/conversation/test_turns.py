@@ -264,3 +264,20 @@ def test_an_abandon_of_graine_de_goes_to_the_coach_jeunesse() -> None:
     text = Chat().say("un jeune que j'accompagne (17 ans, Arras) a abandonné son parcours graine de, vers qui "
                       "l'orienter ?", "ask_orientation")
     assert "Coach jeunesse" in text and "03 21 15 21 10" in text
+
+
+def test_an_association_without_youth_expertise_is_not_told_to_check_the_youth_calls() -> None:
+    chat = Chat()
+    assert "expertise reconnue" in chat.say("on est une association, à quels appels à projets pouvons-nous répondre ?",
+                                            "ask_orientation")
+    text = chat.say("non", "deny")
+    assert "« graine de »" in text and "FAJ Co" not in text and "Coordo ASE" not in text
+
+
+def test_a_precise_question_gets_the_sentence_that_answers_it() -> None:
+    chat = Chat()
+    chat.say("je suis éducatrice en MECS à Calais, une jeune de 17 ans confiée à l'ASE va sortir", "inform")
+    text = chat.say("et le premier rendez-vous c'est sous quel délai ?", "ask_procedure")
+    assert "15 jours" in text and "rendez-vous à trois" in text
+    text = Chat().say("accompagnement logement : qui décide de l'entrée et quand démarre la mesure ?", "ask_procedure")
+    assert "commission territoriale" in text and "1er du mois" in text

@@ -1,0 +1,75 @@
+"""Questions finer than the topics, answered with the knowledge's own sentences.
+
+"Le premier rendez-vous, c'est sous quel délai ?" after a Coordo ASE result, "qui décide de
+l'entrée dans la mesure ?", "que doit contenir le dossier ?": bot/answers/passages.py finds the
+sentence of knowledge/schemes/ that answers each part of the question the topics leave open,
+among the schemes the conversation is about. A passage that names the SLAI comes with the SLAI
+of the person's territory when it is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.answers import passages, topics
+from bot.answers.reply import Reply
+from bot.conversation import protocol as p
+from bot.conversation.state import State
+from bot.knowledge import knowledge
+from bot.reading import Reading
+from bot.reading.topics import CONTENTS, ELIGIBILITY, EVALUATION, INFO, PROCEDURE, PUBLIC, parts_beyond
+
+# Topics whose general answer (every procedure, every report) a precise sentence replaces. The
+# structure's reports are the evaluation topic; a professional's "bilan de fin" is the young person's.
+_REPLACEABLE = frozenset({PROCEDURE, CONTENTS})
+_NOT_HERE = frozenset({ELIGIBILITY, PUBLIC, INFO})
+MARGIN = 0.1  # how much better than the topics' answers a sentence must answer the question
+
+
+@dataclass(frozen=True)
+class Details:
+    replies: tuple[Reply, ...] = ()
+    replaced: frozenset[str] = frozenset()  # the topics these replies answer better
+
+
+def context_schemes(state: State, reading: Reading) -> tuple[str, ...]:
+    """The schemes the conversation is about: named now, named or shown before, or the need's."""
+    if reading.schemes:
+        return reading.schemes
+    if state.scheme:
+        return (state.scheme,)
+    if state.needs and state.engine_role != p.STRUCTURE:
+        vocabulary = knowledge().vocabulary
+        ids = (s for n in state.needs if n in vocabulary.need_ids for s in vocabulary.need(n).schemes)
+        return tuple(dict.fromkeys(ids))
+    return ()
+
+
+def details(state: State, reading: Reading, intent: str | None, view: str | None,
+            against: Sequence[Reply] = ()) -> Details:
+    """The knowledge's sentences that answer the question better than the replies `against` (the
+    topics' answers) do. Never for "am I eligible?" or "what is it?": the engine and the presentation
+    answer those."""
+    if not reading.question or reading.button or intent == "ask_eligibility" or set(reading.topics) & _NOT_HERE:
+        return Details()
+    replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
+    parts = parts_beyond(reading.text, replaceable)
+    schemes = context_schemes(state, reading)
+    found = passages.answering(parts, schemes or tuple(knowledge().schemes), any_scheme=not schemes) if parts else []
+    given = "\n".join(r.text for r in against)
+    rival = max((passages.score(reading.text, r.text) for r in against), default=0.0)
+    found = [f for f in found if f.text not in given and passages.score(reading.text, f.text) >= rival + MARGIN]
+    if not found:
+        return Details()
+    lines = []
+    for passage in found:
+        scheme = knowledge().scheme(passage.scheme_id)
+        named = len(reading.schemes) == 1 and passage.scheme_id in reading.schemes
+        lines.append(passage.text if named else f"Pour {scheme.the_name} : {passage.text}")
+    replies = [Reply("\n".join(lines))]
+    territory = state.territory_info()
+    first = knowledge().scheme(found[0].scheme_id)
+    if territory is not None and "SLAI" in replies[0].text and first.entry.service == "slai":
+        replies.append(topics.scheme_contact(first, view, territory, with_departement=False))
+    return Details(tuple(replies), replaceable)
