@@ -21,6 +21,7 @@ from actions.common import role_of, send, state_of, territory_of
 from bot.answers import handoff as answers
 from bot.answers.reply import Reply
 from bot.clock import today
+from bot.conversation.protocol import HANDOFF_FORM
 from bot.conversation.questions import COMMUNE, Question, wording
 from bot.eligibility.engine import ELIGIBLE
 from bot.handoff.dialogue import HandoffState, kind_of, summary_of, transcript_of
@@ -94,7 +95,7 @@ class ActionStartHandoff(Action):
 
 class ValidateHandoffForm(FormValidationAction):
     def name(self) -> str:
-        return "validate_handoff_form"
+        return f"validate_{HANDOFF_FORM}"
 
     async def required_slots(self, domain_slots, dispatcher, tracker: Tracker, domain) -> list[str]:
         if territory_of(tracker) is None:

@@ -19,7 +19,7 @@ from actions.handoff import adviser_has
 from bot.answers import safety as answers
 from bot.clock import today
 from bot.conversation import turns
-from bot.conversation.protocol import FALLBACK, WELCOMED
+from bot.conversation.protocol import FALLBACK, HANDOFF_FORM, WELCOMED
 
 # Not carried into a new session: the welcome is said again, the form and its question are gone.
 NOT_CARRIED = frozenset({"requested_slot", "session_started_metadata", WELCOMED})
@@ -63,7 +63,8 @@ class ActionDistress(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
         state = state_of(tracker)
-        return apply(dispatcher, turns.distress(state, reading_of(tracker, state), today()))
+        in_handoff = (tracker.active_loop or {}).get("name") == HANDOFF_FORM
+        return apply(dispatcher, turns.distress(state, reading_of(tracker, state), today(), in_handoff))
 
 
 class ActionOtherLanguage(Action):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.answers.reply import Button, Reply, pick
 from bot.knowledge import EmergencyNumber, Territory, knowledge
 from bot.reading.language import ARABIC, ENGLISH
-from bot.reading.safety import DISTRESS, IMMEDIATE, NO_SHELTER, SHELTER_FULL, SUICIDE, VIOLENCE
+from bot.reading.safety import DISTRESS, IMMEDIATE, MISSING, NO_SHELTER, SHELTER_FULL, SUICIDE, VIOLENCE
 
 WELCOME = (
     "Bonjour ! Ici Cap Jeunes 62, l'assistant automatique du Département du Pas-de-Calais. "
@@ -41,9 +41,10 @@ TOPICS = {
     "request_human": "Parler à quelqu'un",
     "distress": "Aide urgente",
 }
-URGENCE_SOCIALE, ENFANCE, SUICIDE_LINE, POLICE, EUROPE = (
-    "urgence_sociale", "enfance_en_danger", "prevention_suicide", "police", "urgence_europeenne")
+URGENCE_SOCIALE, ENFANCE, SUICIDE_LINE, POLICE, EUROPE, MISSING_CHILDREN = (
+    "urgence_sociale", "enfance_en_danger", "prevention_suicide", "police", "urgence_europeenne", "enfants_disparus")
 MINOR_UNTIL = 18  # under this age, violence goes to the 119 first
+PERSON_BUTTONS = (Button("Oui, une personne", "/affirm"), Button("Non merci", "/deny"))
 
 
 def welcome() -> Reply:
@@ -57,7 +58,8 @@ def _numbers() -> dict[str, EmergencyNumber]:
 def numbers_for(kinds: Sequence[str], age: int | None, partner: bool = False) -> list[str]:
     """Emergency number ids for these kinds of danger, the one that fits best first. Violence goes to
     the 119 first when the person may be a minor (age unknown included), unless it comes from a
-    partner; a minor put out of home gets the 119 after the 115."""
+    partner; a minor without a roof too (the 119 has them sheltered), then the 115; a disappearance
+    goes to the police, then to the 116 000."""
     minor = (age is None and not partner) or (age is not None and age < MINOR_UNTIL)
     ordered: list[str] = []
     for kind in kinds:
@@ -68,7 +70,9 @@ def numbers_for(kinds: Sequence[str], age: int | None, partner: bool = False) ->
         elif kind == VIOLENCE:
             ordered += [ENFANCE, POLICE] if minor else [POLICE, EUROPE]
         elif kind in (NO_SHELTER, SHELTER_FULL):
-            ordered += [URGENCE_SOCIALE, ENFANCE] if age is not None and age < MINOR_UNTIL else [URGENCE_SOCIALE]
+            ordered += [ENFANCE, URGENCE_SOCIALE] if age is not None and age < MINOR_UNTIL else [URGENCE_SOCIALE]
+        elif kind == MISSING:
+            ordered += [POLICE, MISSING_CHILDREN]
         elif kind == DISTRESS:
             ordered.append(SUICIDE_LINE)
     return list(dict.fromkeys(ordered)) or [SUICIDE_LINE, URGENCE_SOCIALE, POLICE]
@@ -87,6 +91,8 @@ _KIND_LINES = {
                 "Se mettre en sécurité si possible, et appeler sans attendre."),
     SHELTER_FULL: ("Même s'il était plein, rappelle-le : c'est le numéro de l'hébergement d'urgence.",
                    "Même s'il était plein, il faut le rappeler : c'est le numéro de l'hébergement d'urgence."),
+    MISSING: ("N'attends pas pour appeler : on peut le signaler tout de suite.",
+              "Vous pouvez signaler la disparition tout de suite, sans attendre."),
     NO_SHELTER: ("Tu as le droit d'être mis(e) à l'abri ce soir.",
                  "Toute personne a droit à une mise à l'abri ce soir."),
     DISTRESS: ("Tu n'es pas seul(e) : des gens sont là pour t'écouter, jour et nuit.",
@@ -94,8 +100,20 @@ _KIND_LINES = {
 }
 
 
-def distress(kinds: Sequence[str], role: str | None, age: int | None, partner: bool = False) -> list[Reply]:
-    """The emergency reply in French: the number that fits, one kind line, the offer of a person."""
+_AGAIN = ("Je ne suis qu'un assistant automatique : au bout du fil, des personnes peuvent vraiment t'aider, "
+          "maintenant.", "Je ne suis qu'un assistant automatique : au bout du fil, des personnes peuvent vraiment "
+          "aider, maintenant.")
+
+
+def needs_shelter(kinds: Sequence[str]) -> bool:
+    """The person is in danger where they live or has no roof (not: someone else has disappeared)."""
+    return bool(set(kinds) & {VIOLENCE, IMMEDIATE, NO_SHELTER, SHELTER_FULL}) and MISSING not in kinds
+
+
+def distress(kinds: Sequence[str], role: str | None, age: int | None, partner: bool = False,
+             again: bool = False) -> list[Reply]:
+    """The emergency reply in French: the number that fits, one kind line, the offer of a person.
+    `again`: the same danger said once more ("personne peut m'aider"), another line than the first time."""
     table = _numbers()
     ids = numbers_for(kinds, age, partner)
     lead = table[ids[0]]
@@ -104,15 +122,29 @@ def distress(kinds: Sequence[str], role: str | None, age: int | None, partner: b
     for other in ids[1:3]:
         number = table[other]
         lines.append(f"{number.number} : {_plain_name(number)} ({number.when}).")
-    kind = next((k for k in (SUICIDE, VIOLENCE, IMMEDIATE, SHELTER_FULL, NO_SHELTER, DISTRESS) if k in kinds), DISTRESS)
-    young, other = _KIND_LINES[kind]
+    kind = next((k for k in (SUICIDE, VIOLENCE, IMMEDIATE, MISSING, SHELTER_FULL, NO_SHELTER, DISTRESS)
+                 if k in kinds), DISTRESS)
+    young, other = _AGAIN if again else _KIND_LINES[kind]
     lines.append(pick(role, young, other))
     return [
         Reply("\n".join(lines)),
         Reply(pick(role, "Tu veux qu'une personne du Département te recontacte aussi ?",
-                   "Souhaitez-vous qu'une personne du Département vous recontacte aussi ?"),
-              (Button("Oui, une personne", "/affirm"), Button("Non merci", "/deny"))),
+                   "Souhaitez-vous qu'une personne du Département vous recontacte aussi ?"), PERSON_BUTTONS),
     ]
+
+
+def reminder(kinds: Sequence[str], age: int | None, role: str | None) -> str:
+    """The emergency number said again after the first reply: "Le 119 reste là à tout moment…"."""
+    number = _numbers()[numbers_for(kinds, age)[0]]
+    return pick(role, f"Le {number.number} reste là à tout moment : {number.details}.",
+                f"Le {number.number} reste joignable à tout moment : {number.details}.")
+
+
+def local_door(role: str | None, territory: Territory) -> Reply:
+    """For a minor in danger, the Département's own door in the daytime: the MDS of the territory."""
+    return Reply(pick(role, f"En journée, tu peux aussi aller à l'accueil de la MDS {territory.of_name} : "
+                            "le Département y protège les jeunes.",
+                      f"En journée, l'accueil de la MDS {territory.of_name} peut aussi recevoir le ou la jeune."))
 
 
 def cannot_call(kinds: Sequence[str], age: int | None, role: str | None) -> Reply:
@@ -126,7 +158,7 @@ def cannot_call(kinds: Sequence[str], age: int | None, role: str | None) -> Repl
                      f"{table[ENFANCE].details}.")
     lines.append(pick(role, "Tu peux aussi en parler à un adulte de confiance (au lycée, l'infirmière ou le CPE).",
                       "Un adulte de confiance peut aussi aider à appeler."))
-    return Reply("\n".join(lines), (Button("Oui, une personne", "/affirm"), Button("Non merci", "/deny")))
+    return Reply("\n".join(lines), PERSON_BUTTONS)
 
 
 def urgent_line(kinds: Sequence[str], age: int | None, role: str | None) -> str:
@@ -139,9 +171,9 @@ def urgent_line(kinds: Sequence[str], age: int | None, role: str | None) -> str:
 # --- English and Arabic -----------------------------------------------------------------------
 
 _ENGLISH_NAMES = {URGENCE_SOCIALE: "emergency shelter", ENFANCE: "child in danger", SUICIDE_LINE: "suicide prevention",
-                  POLICE: "police", EUROPE: "any emergency"}
+                  POLICE: "police", EUROPE: "any emergency", MISSING_CHILDREN: "missing children"}
 _ARABIC_NAMES = {URGENCE_SOCIALE: "مبيت طارئ", ENFANCE: "طفل في خطر", SUICIDE_LINE: "الوقاية من الانتحار",
-                 POLICE: "الشرطة", EUROPE: "أي حالة طارئة"}
+                 POLICE: "الشرطة", EUROPE: "أي حالة طارئة", MISSING_CHILDREN: "الأطفال المفقودون"}
 _ENGLISH_KIND = {SUICIDE: "You are not alone: someone can listen to you now.",
                  VIOLENCE: "What is happening to you is not okay, and it is not your fault.",
                  NO_SHELTER: "You have the right to a safe place tonight.",

@@ -45,6 +45,7 @@ ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "ask_orient
 # Intents answered by a fixed response, after which a pending question is asked again.
 SMALL_TALK = frozenset({"greet", "thanks", "bot_challenge", "chitchat", "out_of_scope"})
 DISTRESS, OTHER_LANGUAGE, FALLBACK = "distress", "other_language", "nlu_fallback"
+HANDOFF_FORM = "handoff_form"  # the contact request's questions (actions/handoff.py)
 
 
 @dataclass(frozen=True)

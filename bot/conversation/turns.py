@@ -256,7 +256,9 @@ def _nudge(state: State) -> Reply:
 
 
 def _acknowledge(before: State, after: State, reading: Reading, today: dt.date) -> Turn:
-    """ "oui", "non", "ok" with nothing pending."""
+    """ "oui", "non", "ok" with nothing pending; after the emergency numbers, never a form."""
+    if before.alert and before.offer == p.PERSON and reading.reply in (NO, UNSURE):
+        return _after_alert(before, after, reading)
     if reading.reply == UNSURE:
         lead = Reply(pick(after.role, "Pas de souci, on va trouver ensemble : deux ou trois questions suffisent.",
                           "Pas de souci : deux ou trois questions suffisent pour trouver ce qui peut correspondre."))
@@ -266,6 +268,20 @@ def _acknowledge(before: State, after: State, reading: Reading, today: dt.date) 
     else:
         reply = safety.clarify(after.role, [])
     return _finish(before, after.replace(offer=None if after.offer != p.QUESTION else after.offer), [reply])
+
+
+def _after_alert(before: State, after: State, reading: Reading) -> Turn:
+    """ "Non" or "je sais pas" to the offer of a person, after the emergency numbers: the number stays,
+    said again gently; "je sais pas" keeps the offer open."""
+    reminder = safety.reminder(after.alert, after.age, after.role)
+    if reading.reply == NO:
+        text = pick(after.role, f"D'accord, personne ne te rappellera. {reminder} Tu peux aussi m'écrire ici "
+                                "quand tu veux.", f"D'accord, personne ne vous rappellera. {reminder}")
+        return _finish(before, after.replace(offer=None), [Reply(text)])
+    text = pick(after.role, f"Pas de souci, prends ton temps. {reminder}\nSi tu veux, une personne du Département "
+                            "peut te rappeler : tu veux ?",
+                f"Pas de souci. {reminder}\nUne personne du Département peut aussi vous rappeler : le souhaitez-vous ?")
+    return _finish(before, after.replace(offer=p.PERSON), [Reply(text, safety.PERSON_BUTTONS)])
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -455,26 +471,35 @@ def _structure_case(state: State, scheme_id: str, today: dt.date, reading: Readi
 
 # --- danger, languages, misunderstandings ----------------------------------------------------------
 
-def distress(state: State, reading: Reading, today: dt.date) -> Turn:
+def distress(state: State, reading: Reading, today: dt.date, in_handoff: bool = False) -> Turn:
     """The emergency number that fits first, one kind line, the offer of a person — never a question.
     When the message also says enough for a result ("22 ans, à la rue à Liévin"), it comes before
-    the offer."""
+    the offer; not for a minor, whose door is the 119 and the MDS. The danger said earlier in the
+    conversation still counts ("et ce soir je dors où ?" after "il me frappe": the 119 first).
+    `in_handoff`: a person is already being asked for, so not offered again."""
     absorbed = absorb(state, reading)
     after = absorbed.state
     if after.role is None and reading.first_person and not _foreign(reading):
         after = after.replace(role=p.JEUNE)
-    kinds = reading.danger.kinds if reading.danger else (DISTRESS,)
+    said = reading.danger.kinds if reading.danger else (DISTRESS,)
+    kinds = tuple(dict.fromkeys((*(k for k in said if k != DISTRESS), *state.alert, *said)))
     partner = bool(reading.danger and reading.danger.partner)
-    after = after.replace(alert=tuple(dict.fromkeys((*after.alert, *kinds))), pending=None, asked=())
+    after = after.replace(alert=tuple(dict.fromkeys((*after.alert, *said))), pending=None, asked=())
     if _foreign(reading):
         reply = safety.other_language(reading.language, kinds, after.age, after.territory_info(), partner)
         return _finish(state, after.replace(offer=None), [reply], urgent=True)
-    first, offer = safety.distress(kinds, after.role, after.age, partner)
+    again = bool(state.alert) and set(said) <= set(state.alert) | {DISTRESS}
+    first, offer = safety.distress(kinds, after.role, after.age, partner, again=again)
     middle: list[Reply] = []
-    if after.needs and after.age is not None:
+    minor = after.age is not None and after.age < safety.MINOR_UNTIL
+    if minor and after.territory_info() is not None and safety.needs_shelter(kinds):
+        middle = [safety.local_door(after.role, after.territory_info())]
+    elif after.needs and after.age is not None:
         found = plan(after, today)
         if found.question is None and found.results(ELIGIBLE):
             middle = [Reply(r.text) for r in _result(after, found, homeless=False)]
+    if in_handoff:
+        return _finish(state, after, [first, *middle], urgent=True)
     return _finish(state, after.replace(offer=p.PERSON), [first, *middle, offer], urgent=True)
 
 

@@ -17,9 +17,9 @@ from functools import lru_cache
 
 from bot.reading.words import PhraseTable, Words
 
-SUICIDE, VIOLENCE, IMMEDIATE, NO_SHELTER, SHELTER_FULL, DISTRESS = (
-    "suicide", "violence", "danger_immediat", "sans_abri", "115_plein", "detresse")
-KINDS = (SUICIDE, IMMEDIATE, VIOLENCE, NO_SHELTER, SHELTER_FULL, DISTRESS)
+SUICIDE, VIOLENCE, IMMEDIATE, NO_SHELTER, SHELTER_FULL, MISSING, DISTRESS = (
+    "suicide", "violence", "danger_immediat", "sans_abri", "115_plein", "disparition", "detresse")
+KINDS = (SUICIDE, IMMEDIATE, VIOLENCE, MISSING, NO_SHELTER, SHELTER_FULL, DISTRESS)
 
 _FRENCH: dict[str, tuple[str, ...]] = {
     SUICIDE: (
@@ -64,6 +64,16 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "foutue dehors", "jete dehors", "jetee dehors", "vire de chez moi", "viree de chez moi", "dans ma voiture",
         "dans la gare", "sous un pont", "personne pour m heberger", "plus d hebergement", "sans toit",
         "pas de toit ce soir", "nulle part ou aller", "nul part ou aller", "pas ou aller ce soir",
+        "je dors ou", "ou je dors", "ou je vais dormir", "ou dormir", "endroit ou aller", "endroit ou dormir",
+        "endroit pour dormir", "ou aller ce soir", "veux pas rentrer ce soir", "peux pas rentrer ce soir",
+        "veux pas rentrer chez moi", "peux pas rentrer chez moi", "veux plus rentrer chez moi",
+        "j ai fugue", "je suis en fugue", "j ai fait une fugue",
+    ),
+    MISSING: (  # said of someone else: "ma fille n'est pas rentrée depuis hier soir"
+        "a disparu", "ont disparu", "est disparue", "disparu depuis", "disparue depuis", "n est pas rentree",
+        "n est pas rentre", "pas rentree depuis", "pas rentre depuis", "pas rentree de la nuit",
+        "pas rentre de la nuit", "sans nouvelles de", "sans nouvelle de", "aucune nouvelle de", "il a fugue",
+        "elle a fugue", "a fait une fugue", "est en fugue", "introuvable",
     ),
     SHELTER_FULL: (
         "115 est plein", "115 plein", "115 repond pas", "115 ne repond pas", "115 repond jamais",
@@ -75,6 +85,7 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "je n en peux plus", "je suis a bout", "a bout de force", "marre de tout", "detresse", "desespere",
         "desesperee", "personne pour m aider", "je suis tout seul", "je suis toute seule", "j ai peur", "angoisse",
         "crise d angoisse", "deprime", "depression", "je pleure tout le temps", "j arrive plus a rien", "sos",
+        "personne peut m aider", "personne ne peut m aider", "personne peut rien pour moi",
     ),
 }
 

@@ -184,7 +184,8 @@ def test_an_eligibility_question_with_facts_asks_the_deciding_question_at_once()
 def test_a_button_without_a_payload_answers_the_question() -> None:
     chat = Chat()
     chat.say("jen ai marre jveux plus vivre", "distress")
-    assert "Autre chose" in chat.say("/deny", "deny") and "pas sûr" not in chat.text
+    assert "personne ne te rappellera" in chat.say("/deny", "deny") and "pas sûr" not in chat.text
+    assert "3114" in chat.text  # the number stays
 
 
 def test_aucun_typed_to_a_question_is_not_a_commune() -> None:
@@ -281,3 +282,30 @@ def test_a_precise_question_gets_the_sentence_that_answers_it() -> None:
     assert "15 jours" in text and "rendez-vous à trois" in text
     text = Chat().say("accompagnement logement : qui décide de l'entrée et quand démarre la mesure ?", "ask_procedure")
     assert "commission territoriale" in text and "1er du mois" in text
+
+
+def test_after_the_emergency_numbers_the_danger_said_before_still_leads() -> None:
+    chat = Chat()
+    chat.say("jai 16 ans mon daron me cogne jveux pas rentrer ce soir", "distress")
+    assert "119" in chat.say("non jveux pas quil sache", "deny")
+    text = chat.say("jsui a aire sur la lys ya un endroit ou aller ?", "distress")
+    assert text.startswith("Appelle le 119") and "MDS" in text and "Audomarois" in text
+
+
+def test_a_minor_put_out_gets_the_119_first_and_no_housing_offer() -> None:
+    text = Chat().say("ma mere ma foutu dehors hier soir g 16 ans jsui a boulogne jai dormi dans un hall", "distress")
+    assert text.startswith("Appelle le 119") and "115" in text and "primo-locataires" not in text
+
+
+def test_unsure_after_the_suicide_line_is_not_an_intake_form() -> None:
+    chat = Chat()
+    chat.say("jen ai marre de tout ce serait mieux pour tout le monde si jetais plus la", "distress")
+    text = chat.say("jsp", "dont_know")
+    assert "3114" in text and "Quel âge" not in text and "Qu'est-ce que tu cherches" not in text
+    text = chat.say("personne peut maider de tte facon", "distress")
+    assert text.startswith("Appelle le 3114") and "assistant automatique" in text
+
+
+def test_a_parent_whose_child_disappeared_gets_the_police_then_the_116_000() -> None:
+    text = Chat().say("ma fille de 15 ans n'est pas rentrée depuis hier soir, on habite à Liévin", "distress")
+    assert text.startswith("Appelez le 17") and "116 000" in text and "Que cherchez-vous" not in text

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.reading import read
-from bot.reading.safety import IMMEDIATE, NO_SHELTER, SHELTER_FULL, SUICIDE, VIOLENCE
+from bot.reading.safety import DISTRESS, IMMEDIATE, MISSING, NO_SHELTER, SHELTER_FULL, SUICIDE, VIOLENCE
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -20,6 +20,11 @@ from bot.reading.safety import IMMEDIATE, NO_SHELTER, SHELTER_FULL, SUICIDE, VIO
     ("I'm sleeping on the street", NO_SHELTER),
     ("ما عندي وين نام", NO_SHELTER),
     ("le 115 est plein", SHELTER_FULL),
+    ("et ce soir jdors ou moi", NO_SHELTER),
+    ("jsui a aire sur la lys ya un endroit ou aller ?", NO_SHELTER),
+    ("personne peut maider de tte facon", DISTRESS),
+    ("ma fille de 15 ans n'est pas rentrée depuis hier soir", MISSING),
+    ("vous ne comprenez pas, ma fille a disparu !", MISSING),
 ])
 def test_danger_in_french_english_and_arabic(text: str, kind: str) -> None:
     danger = read(text).danger
