@@ -461,6 +461,7 @@ class Scheme(Model):
     volumes: str  # how many young people, places or projects the seed sets
     contents: Sourced  # what the measure or the project contains, in a few lines
     context: Sourced | None = None  # the law or the situation the scheme answers, when the seed gives it
+    cost_for_young: Sourced  # what the young person pays (nothing, or a rent): "on doit payer ?"
 
     # Parsed conditions, filled by the loader once the vocabulary is known.
     _rules: tuple[tuple[Rule, Condition | None, Condition], ...] = ()

@@ -161,8 +161,10 @@ def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pe
         return [Reply("D'après ces informations, votre structure ne peut porter aucun des sept appels à projets. "
                       "La DPID du Département peut vous conseiller : "
                       + departement_contacts(knowledge().scheme("faj_co")) + ".", buttons)]
-    lines = [f"{r.scheme.short_title} — {call_window_line(r.scheme, orientation.as_of)}" for r in eligible[:MAX_SHOWN]]
-    text = "Votre structure peut porter :\n" + bullets(lines) if lines else ""
+    shown = (eligible or pending)[:MAX_SHOWN]
+    lines = [f"{r.scheme.short_title} — {call_window_line(r.scheme, orientation.as_of)}" for r in shown]
+    text = ("Votre structure peut porter :\n" if eligible else "Votre structure pourrait porter, sous condition :\n") \
+        + bullets(lines)
     by_check: dict[str, list[str]] = {}
     for r in pending:
         for check in r.to_check or ("à vérifier avec le Département.",):
@@ -170,7 +172,6 @@ def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pe
     checks = [f"{join_fr(names)} : {check}" for check, names in by_check.items() if check]
     if checks:
         text = (text + "\n" if text else "") + "À vérifier — " + " ".join(checks)
-    shown = (eligible or pending)[:MAX_SHOWN]
     contacts = list(dict.fromkeys(departement_contacts(r.scheme) for r in shown))
     territory = orientation.territory.territory if orientation.territory else None
     slai = [line for line in dict.fromkeys(slai_before_filing(r.scheme, territory) for r in shown) if line]

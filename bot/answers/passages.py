@@ -122,15 +122,17 @@ def passages() -> tuple[Passage, ...]:
     return _index()[0]
 
 
-def best(question: str, scheme_ids: Sequence[str]) -> list[tuple[Passage, float]]:
-    """The passages of `scheme_ids` that answer `question`, best first, with their score."""
+def best(question: str, scheme_ids: Sequence[str], given: str = "") -> list[tuple[Passage, float]]:
+    """The passages of `scheme_ids` that answer `question`, best first, with their score; none of
+    those the `given` answer already says."""
     found, vectorizer, matrix = _index()
     asked = vectorizer.transform([question])
     if not asked.nnz:
         return []
     scores = (matrix @ asked.T).toarray().ravel()
     asked_stems = set(asked.indices)
-    ranked = sorted((i for i, p in enumerate(found) if p.scheme_id in scheme_ids), key=lambda i: -scores[i])
+    ranked = sorted((i for i, p in enumerate(found) if p.scheme_id in scheme_ids and p.text not in given),
+                    key=lambda i: -scores[i])
     out: list[tuple[Passage, float]] = []
     for i in ranked[:MAX_PASSAGES]:
         shared = len(asked_stems & set(matrix[i].indices))
@@ -139,13 +141,15 @@ def best(question: str, scheme_ids: Sequence[str]) -> list[tuple[Passage, float]
     return out
 
 
-def answering(parts: Sequence[str], scheme_ids: Sequence[str], any_scheme: bool = False) -> list[Passage]:
-    """The passages that answer the parts of a question (at most two, the best first); `any_scheme`:
-    the conversation names no scheme, so a passage must match better."""
+def answering(parts: Sequence[str], scheme_ids: Sequence[str], any_scheme: bool = False,
+              given: str = "") -> list[Passage]:
+    """The passages that answer the parts of a question (at most two, the best first) and that the
+    `given` answer does not already say; `any_scheme`: the conversation names no scheme, so a passage
+    must match better."""
     floor = MIN_SCORE_ANY_SCHEME if any_scheme else MIN_SCORE
     found: list[tuple[Passage, float]] = []
     for part in parts:
-        matches = [(p, s) for p, s in best(part, scheme_ids) if s >= floor]
+        matches = [(p, s) for p, s in best(part, scheme_ids, given) if s >= floor]
         if matches:
             top = matches[0][1]
             found += [(p, s) for p, s in matches if s >= CLOSE * top]

@@ -20,12 +20,14 @@ from bot.reading.topics import (
     CARRIERS,
     CONTACT,
     CONTENTS,
+    COST,
     DEADLINE,
     ELIGIBILITY,
     EVALUATION,
     FUNDING,
     INDICATORS,
     INFO,
+    ON_BEHALF,
     PAYMENT,
     PERIOD,
     PROCEDURE,
@@ -62,9 +64,12 @@ def carriers(scheme: Scheme) -> Reply:
     return Reply(text)
 
 
-def period(scheme: Scheme, today: dt.date) -> Reply:
+def period(scheme: Scheme, today: dt.date, role: str | None = None) -> Reply:
+    """How long it lasts: for a young person, their own pathway first when the knowledge says it."""
     line = one.period_line(scheme, today)
     extra = scheme.period.text if scheme.period.text not in line else ""
+    if is_young(role) and scheme.period.for_young and scheme.period.for_young not in line:
+        return Reply(f"{scheme.period.for_young} {line}")
     return Reply(f"{line} {extra}".strip())
 
 
@@ -143,7 +148,7 @@ def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territor
     if topic == DEADLINE:
         return [one.deadline(scheme, role, today)]
     if topic == PERIOD:
-        return [period(scheme, today)]
+        return [period(scheme, today, role)]
     if topic == FUNDING:
         return [one.funding(scheme, role)]
     if topic == PAYMENT:
@@ -160,6 +165,10 @@ def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territor
         return [volumes(scheme)]
     if topic == CONTACT:
         return [scheme_contact(scheme, role, territory)]
+    if topic == COST:
+        return [Reply(f"{capitalize(scheme.short_title)} : {scheme.cost_for_young.text}")]
+    if topic == ON_BEHALF:
+        return [on_behalf(role, territory)]
     raise ValueError(topic)  # pragma: no cover - the topics are the reader's, all handled above
 
 
@@ -223,6 +232,7 @@ def for_all(topic: str, role: str | None, territory: Territory | None, today: dt
         CARRIERS: lambda s: s.carriers.text, FUNDING: lambda s: s.funding.short,
         VOLUMES: lambda s: s.volumes, CONTENTS: lambda s: s.pitch, INFO: lambda s: s.pitch,
         PERIOD: _period_short, EVALUATION: lambda s: s.evaluation.final_report.text,
+        COST: lambda s: s.cost_for_young.text,
         INDICATORS: lambda s: "; ".join(s.evaluation.indicators[:2]) or s.evaluation.final_report.text,
     }
     titles = {
@@ -230,7 +240,10 @@ def for_all(topic: str, role: str | None, territory: Territory | None, today: dt
         CARRIERS: "Qui peut porter chaque appel à projets :", FUNDING: "Les financements :",
         VOLUMES: "Les volumes prévus :", CONTENTS: "Les sept dispositifs :", INFO: "Les sept dispositifs :",
         PERIOD: "Les périodes :", EVALUATION: "Les bilans :", INDICATORS: "Les indicateurs :",
+        COST: "Ce qu'un jeune paie :",
     }
+    if topic == ON_BEHALF:
+        return [on_behalf(role, territory)]
     if topic == DEADLINE:
         if is_young(role):
             return [Reply(pick(role, "Les jeunes n'ont pas de date limite : on entre dans ces dispositifs toute "
@@ -247,6 +260,16 @@ def for_all(topic: str, role: str | None, territory: Territory | None, today: dt
     if topic == CONTACT:
         return contact_all(role, territory)
     return _split(titles[topic], [f"{s.short_title} : {each[topic](s)}" for s in schemes])
+
+
+def on_behalf(role: str | None, territory: Territory | None) -> Reply:
+    """ "Je peux appeler à sa place ?": yes, to ask; the young person then builds the support with
+    the adviser, who makes sure they want it ("co-construit avec le jeune", the seed says of graine de)."""
+    where = f" : {slai_line(territory)}" if territory else ""
+    return Reply(pick(role, f"Oui, quelqu'un de ton entourage peut appeler pour se renseigner{where}. "
+                            "L'accompagnement se construit ensuite avec toi.",
+                      f"Oui, vous pouvez appeler pour vous renseigner et préparer la démarche{where}. "
+                      "L'accompagnement se construit ensuite avec le ou la jeune, qui doit être partant(e)."))
 
 
 def procedure_all(role: str | None, territory: Territory | None) -> Reply:

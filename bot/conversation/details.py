@@ -56,10 +56,11 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
     parts = parts_beyond(reading.text, replaceable)
     schemes = context_schemes(state, reading)
-    found = passages.answering(parts, schemes or tuple(knowledge().schemes), any_scheme=not schemes) if parts else []
     given = "\n".join(r.text for r in against)
+    found = passages.answering(parts, schemes or tuple(knowledge().schemes), any_scheme=not schemes,
+                               given=given) if parts else []
     rival = max((passages.score(reading.text, r.text) for r in against), default=0.0)
-    found = [f for f in found if f.text not in given and passages.score(reading.text, f.text) >= rival + MARGIN]
+    found = [f for f in found if passages.score(reading.text, f.text) >= rival + MARGIN]
     if not found:
         return Details()
     lines = []

@@ -177,9 +177,11 @@ def _structure_plan(state: State, orientation: Orientation, ranked: tuple[str, .
     presumed: frozenset[str] = frozenset()
     if state.structure_types is None and STRUCTURE_TYPES not in state.asked:
         return Plan(orientation, ranked, presumed, Question(STRUCTURE_TYPES))
-    missing = {fact for r in orientation.results if r.status == INCOMPLETE and r.scheme.id in ranked
-               for fact in r.missing}
+    settled = [r for r in orientation.results if r.status == INCOMPLETE and r.scheme.id in ranked
+               and "structure_accompagnement_jeunes" in r.missing]
     expertise = Question(EXPERTISE, "structure_accompagnement_jeunes")
-    if "structure_accompagnement_jeunes" in missing and expertise.slot_value not in state.asked:
+    if len(settled) > 1 and expertise.slot_value not in state.asked:
+        # "À quels appels pouvons-nous répondre ?": one tap settles two calls. For one call (a
+        # collective project: the FAJ Co), the result says what the SLAI will check.
         return Plan(orientation, ranked, presumed, expertise)
     return Plan(orientation, ranked, presumed)

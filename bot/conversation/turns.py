@@ -32,7 +32,7 @@ from bot.conversation.facts import absorb
 from bot.conversation.planner import Plan, plan
 from bot.conversation.questions import CONFIRM_COMMUNE, NEED, Question, confirm_commune, parse_question, wording
 from bot.conversation.state import State
-from bot.eligibility.engine import ELIGIBLE, INELIGIBLE
+from bot.eligibility.engine import ELIGIBLE, INCOMPLETE, INELIGIBLE
 from bot.knowledge import knowledge
 from bot.reading import Reading
 from bot.reading.language import OTHER
@@ -97,7 +97,11 @@ def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool 
         replies[-1] = Reply(f"{last.text}\n\n{safety.NOTICE}", last.buttons)
     explained = set(after.explained)
     out: list[Reply] = []
+    seen: set[str] = set()
     for reply in replies:
+        if reply.text in seen:  # two topics with the same answer (a contact asked twice): said once
+            continue
+        seen.add(reply.text)
         text, explained = explain(reply.text, explained)
         out += split(Reply(flatten(text), reply.buttons))
     after = after.replace(welcomed=True, explained=frozenset(explained))
@@ -168,6 +172,9 @@ def _continue(before: State, state: State, today: dt.date, guess: object = None,
     if found.question is not None:
         state, replies = _ask(state, found.question, lead)
         return _finish(before, state, replies)
+    shown = found.results(ELIGIBLE) or found.results(INCOMPLETE)
+    if len(shown) == 1:  # "et ça dure combien ?" is then about it
+        state = state.replace(scheme=shown[0].scheme.id)
     return _finish(before, _closed(state), [*lead, *_result(state, found)])
 
 

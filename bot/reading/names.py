@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.knowledge import SCHEME_IDS, TERRITORY_IDS, knowledge
-from bot.reading.words import PhraseTable, Words, contains, words_of
+from bot.reading.words import PhraseTable, Words, contains, negated, words_of
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +76,8 @@ def structure_types_in(message: Words) -> list[str]:
 
 def needs_in(message: Words, situations: frozenset[str]) -> list[str]:
     """Needs named ("un appart", "une formation") or shown by a situation ("je suis à la rue")."""
-    named = _needs().values(message.all)
+    named = [value for clause in message.clauses for start, _, value in _needs().matches(clause)
+             if not negated(clause, start)]  # "il ne cherche pas de logement"
     if "projet" in named and (message.has("appel a projets") or message.has("appels a projets")):
         named.remove("projet")  # a call for projects, the structures' business
     shown = [n.id for n in knowledge().vocabulary.needs if set(n.situations) & situations]

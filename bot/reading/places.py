@@ -113,6 +113,8 @@ def _clause_places(words: Sequence[str], clause: int, offset: int, bare: bool, c
             window = words[max(0, start - 3):start]
             found.append(Place(match, offset + start, clause, denied=bool(NEGATIONS & set(window)),
                                residence=bool(_RESIDENCE_CUES & set(window))))
+    if not found:
+        found += _home_with_typo(words, clause, offset)
     for start, word in enumerate(words if codes else ()):
         if taken[start] or len(word) != _CODE_LENGTH or not word.isdigit():
             continue
@@ -161,6 +163,30 @@ def chosen(places: Sequence[Place]) -> Place | None:
         return None
     homes = [p for p in kept if p.residence]
     return (homes or kept)[-1]
+
+
+_HOME_CUES = frozenset({"habite", "vis"})
+_LINKS = frozenset({"a", "au", "en", "sur", "dans", "vers"})
+_MIN_TYPO_LENGTH = 6  # shorter words are one typo away from too many communes
+
+
+def _home_with_typo(words: Sequence[str], clause: int, offset: int) -> list[Place]:
+    """ "j'habite à fauquembergue": a home named right after "j'habite", one typo away from a
+    commune; the dialogue confirms it ("Tu veux dire Fauquembergues ?")."""
+    index = communes()
+    for i, word in enumerate(words):
+        if word not in _HOME_CUES:
+            continue
+        start = i + 1 + (i + 1 < len(words) and words[i + 1] in _LINKS)
+        for size in range(min(index.longest_name_words, len(words) - start), 0, -1):
+            span = words[start:start + size]
+            key = " ".join(span)
+            if len(key) < _MIN_TYPO_LENGTH or span[0] in _FILLERS or key in everyday_names():
+                continue
+            match = index.resolve(key)
+            if match.status == RESOLVED and match.via == VIA_APPROX:
+                return [Place(match, offset + start, clause, residence=True, typo=True)]
+    return []
 
 
 def bare_place(text: str) -> Place | None:

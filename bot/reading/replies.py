@@ -31,11 +31,19 @@ _CORRECTIONS = PhraseTable.build((p, "correction") for p in (
     "c est pas ca", "pas ca", "au temps pour moi", "autant pour moi", "je rectifie", "rectification",
 ))
 MAX_SHORT = 8
+# "je sais pas trop ce que je veux faire": not knowing what to look for, however long it is said.
+_LOST = PhraseTable.build((p, UNSURE) for p in (
+    "sais pas quoi faire", "sais pas trop quoi faire", "sais pas ce que je veux", "sais pas trop ce que je veux",
+    "sais pas ce que je cherche", "sais pas trop ce que je cherche", "sais pas par ou commencer",
+    "sais pas vers qui me tourner", "sais plus quoi faire", "sais pas quoi faire de ma vie",
+))
 
 
 def short_reply(message: Words) -> str | None:
     """YES, NO, UNSURE or ACK when the message is mostly that (a few words), else None."""
     words = message.all
+    if _LOST.matches(words) and len(words) <= 2 * MAX_SHORT:
+        return UNSURE
     if not words or len(words) > MAX_SHORT:
         return None
     found = _TABLE.matches(words)

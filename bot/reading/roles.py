@@ -29,6 +29,17 @@ def _jobs() -> list[str]:
     ]
 
 
+# Where professionals who write about "un résident" or "un jeune" work.
+_WORKPLACES = (
+    "chrs", "foyer", "mecs", "lieu de vie", "centre social", "mission locale", "mds", "maison du departement",
+    "association", "asso", "ccas", "cada", "huda", "fjt", "foyer de jeunes travailleurs", "ime", "itep", "pjj",
+    "service social", "service", "structure", "lycee", "college", "etablissement", "accueil de jour",
+    "pension de famille", "residence sociale", "cllaj", "e2c", "ase", "departement", "club de prevention",
+    "prevention specialisee", "centre d hebergement", "hebergement d urgence",
+)
+_AT = ("dans un", "dans une", "dans le", "dans la", "en", "au", "a la", "a l", "pour un", "pour une", "pour le",
+       "pour la", "a")
+
 _TABLE = PhraseTable.build([
     # professionals
     *((f"je suis {job}", PRO) for job in _jobs()),
@@ -49,6 +60,11 @@ _TABLE = PhraseTable.build([
     ("mon usager", PRO), ("ma collegue", PRO), ("mon equipe", PRO), ("notre service", PRO),
     ("prescrire", PRO), ("je suis prescripteur", PRO), ("je suis prescriptrice", PRO),
     ("un usager", PRO), ("une usagere", PRO), ("un beneficiaire", PRO), ("une beneficiaire", PRO),
+    *((f"je travaille {where} {place}", PRO) for where in _AT for place in _WORKPLACES),
+    ("un resident", PRO), ("une residente", PRO), ("nos residents", PRO), ("nous accueillons", PRO),
+    ("nous accompagnons", PRO), ("on accompagne un", PRO), ("on accompagne une", PRO),
+    ("je suis pas un jeune", PRO), ("je ne suis pas un jeune", PRO), ("je suis pas une jeune", PRO),
+    ("je ne suis pas une jeune", PRO),
     # parents and relatives
     ("ma fille", PROCHE), ("mon fils", PROCHE), ("mon enfant", PROCHE), ("mon ado", PROCHE),
     ("mon neveu", PROCHE), ("ma niece", PROCHE), ("mon petit fils", PROCHE), ("ma petite fille", PROCHE),
@@ -78,6 +94,12 @@ _TABLE = PhraseTable.build([
     ("nous sommes un organisme", STRUCTURE), ("nous voulons deposer", STRUCTURE), ("on veut deposer", STRUCTURE),
     ("nous souhaitons deposer", STRUCTURE), ("nous voulons repondre", STRUCTURE), ("on veut repondre", STRUCTURE),
     ("nous souhaitons repondre", STRUCTURE), ("bailleur social", STRUCTURE),
+    *((f"je suis {title}", STRUCTURE) for title in (
+        "le directeur", "la directrice", "directeur", "directrice", "le president", "la presidente", "president",
+        "presidente", "le responsable de l association", "la responsable de l association")),
+    *((f"{title} de {what}", STRUCTURE) for title in ("directeur", "directrice", "president", "presidente")
+      for what in ("l association", "la structure", "l asso", "notre association", "la mission locale", "l e2c")),
+    ("je dirige une", STRUCTURE), ("je dirige un", STRUCTURE), ("je dirige l", STRUCTURE),
     # young people speaking for themselves
     ("je suis un jeune", JEUNE), ("je suis une jeune", JEUNE), ("je suis jeune", JEUNE), ("c est pour moi", JEUNE),
     ("pour moi meme", JEUNE), ("c pour moi", JEUNE), ("moi je suis jeune", JEUNE), ("je suis le jeune", JEUNE),

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.knowledge import knowledge
-from bot.reading.words import PhraseTable, Words, words_of
+from bot.reading.words import PhraseTable, Words, negated, words_of
 
 NO = "-"  # prefix of a value that says the situation does not apply
-NEGATIONS = frozenset({"pas", "plus", "jamais", "ni", "aucun", "aucune"})
 # Acronyms that stand for a situation only when said of someone (see the module docstring).
 CONTEXT_ACRONYMS = frozenset({"rsa", "cej", "pacea", "mna", "mie", "neet", "cjm", "mecs", "ase"})
-PERSON_MARKERS = frozenset({"je", "j", "moi", "il", "elle", "on", "suis", "ai", "mon", "ma", "mes", "sa", "son",
-                            "jeune"})  # "un jeune sorti de l'ASE, le Coordo ASE est-il possible ?"
+PERSON_MARKERS = frozenset({"je", "j", "moi", "il", "elle", "on", "nous", "suis", "ai", "mon", "ma", "mes", "sa",
+                            "son", "jeune"})  # "un jeune sorti de l'ASE, le Coordo ASE est-il possible ?"
 
 # How people say these situations, beyond the vocabulary's aliases.
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -53,7 +52,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ni travail ni formation", "rien en ce moment", "sans rien"),
     "ase_confie": ("suis en foyer", "vis en foyer", "placee", "suis a l ase", "en famille d accueil",
         "educateur ase", "sort bientot du foyer", "sort bientot de l ase", "va sortir du foyer", "va sortir de l ase",
-        "sortir du foyer", "sortir de l ase", "en mecs", "placee en mecs", "place en mecs"),
+        "sortir du foyer", "sortir de l ase", "en mecs", "placee en mecs", "place en mecs", "sort du foyer",
+        "sort de l ase", "foyer de l enfance", "sort de la mecs"),
     "ase_sorti": ("plus en foyer", "plus a l ase", "plus placee", "plus place", "sorti du foyer", "sortie du foyer",
         "quitte le foyer", "quitte l ase", "etais en foyer", "etais placee", "etais a l ase",
         "fin de prise en charge", "fin de mon contrat jeune majeur", "sortie ase", "sorti ase", "ete place",
@@ -82,7 +82,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
 
 # Phrases that say a situation does not apply ("je cherche pas de logement").
 DENIALS: dict[str, tuple[str, ...]] = {
-    "sans_logement": ("j ai un logement", "j ai un appart", "j ai mon appart", "j ai mon logement", "je suis loge"),
+    "sans_logement": ("j ai un logement", "j ai un appart", "j ai mon appart", "j ai mon logement", "je suis loge",
+        "vit chez nous", "vit chez moi", "habite chez nous", "habite chez moi", "vit chez ses parents",
+        "habite chez ses parents", "vit chez sa mere", "vit chez son pere", "vivre chez moi", "vivre chez nous",
+        "je vis chez mes parents", "j habite chez mes parents", "vis chez mes parents", "habite chez mes parents"),
     "recherche_logement": ("cherche pas de logement", "cherche pas d appart", "pas besoin de logement",
         "pas besoin d appart"),
     "rsa": ("pas le rsa", "pas au rsa"),
@@ -98,10 +101,12 @@ SKIPPED_ALIASES = frozenset({"mon fils", "ma fille", "j ai un enfant", "j ai des
 # un petit appart", "jai lacher le lycee", "j'ai arrêté les cours l'an dernier".
 VERB_OBJECT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "abandon_graine_de": (
-        frozenset("abandonne abandonnee arrete arretee quitte quittee lache lachee stoppe".split()),
+        frozenset("abandonne abandonnee abandonner arrete arretee arreter quitte quittee quitter lache lachee lacher "
+                  "stoppe".split()),
         frozenset({"graine"})),
     "recherche_logement": (
-        frozenset("cherche cherches chercher recherche recherches trouver besoin veux voudrais faut galere".split()),
+        frozenset("cherche cherches chercher recherche recherches trouver besoin veux voudrais voudrait faut galere "
+                  "prendre louer".split()),
         frozenset("logement appart appartement studio chambre hlm fjt coloc colocation location maison t1 t2 t3"
                   .split())),
     "decrochage_scolaire": (
@@ -132,10 +137,6 @@ class Situations:
     no: frozenset[str] = frozenset()
 
 
-def _negated(words: Sequence[str], start: int) -> bool:
-    return bool(NEGATIONS & set(words[max(0, start - 3):start]))
-
-
 def _states(words: Sequence[str], asks_about_schemes: bool) -> bool:
     """Whether a clause speaks of someone's situation rather than asks about a scheme."""
     return bool(PERSON_MARKERS & set(words)) or not asks_about_schemes
@@ -147,7 +148,7 @@ def _verb_object(words: Sequence[str], verbs: frozenset[str], objects: frozenset
     for i, word in enumerate(words):
         following = words[i + 1:i + 1 + VERB_OBJECT_SPAN]
         if word in verbs and any(w in objects for w in following):
-            return not (_negated(words, i) or "pas" in following[:2] or "plus" in following[:1])
+            return not (negated(words, i) or "pas" in following[:2] or "plus" in following[:1])
     return None
 
 
@@ -165,7 +166,7 @@ def situations_in(message: Words, asks_about_schemes: bool = False) -> Situation
         for start, end, value in _table().matches(clause):
             negative = value.startswith(NO)
             situation = value.removeprefix(NO)
-            if negative != _negated(clause, start):
+            if negative != negated(clause, start):
                 no[situation] = None
             else:
                 yes[situation] = None
@@ -175,6 +176,8 @@ def situations_in(message: Words, asks_about_schemes: bool = False) -> Situation
             said = _verb_object(clause, verbs, objects)
             if said is not None and situation not in yes and situation not in no:
                 (yes if said else no)[situation] = None
+    if "premiere_demande_logement" in yes and "recherche_logement" not in no:
+        yes["recherche_logement"] = None  # a first request for a home is a search for one
     yes_set = frozenset(yes) - frozenset(no)
     # "plus en foyer" is "sorti(e) de l'ASE": the phrase "en foyer" inside it is the negated one.
     return Situations(yes_set, frozenset(no) - yes_set)

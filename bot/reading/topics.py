@@ -17,6 +17,7 @@ INFO, PUBLIC, CARRIERS, DEADLINE, PERIOD, FUNDING, PAYMENT = (
     "info", "public", "carriers", "deadline", "period", "funding", "payment")
 EVALUATION, INDICATORS, PROCEDURE, CONTACT, VOLUMES, CONTENTS, ELIGIBILITY, DEFINITION = (
     "evaluation", "indicators", "procedure", "contact", "volumes", "contents", "eligibility", "definition")
+COST, ON_BEHALF = "cost", "on_behalf"  # what a young person pays; whether a relative may call instead
 _PHRASES: dict[str, tuple[str, ...]] = {
     DEADLINE: (
         "date limite", "date de depot", "date de cloture", "cloture", "ferme quand", "ferme le", "jusqu a quand",
@@ -35,7 +36,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
     FUNDING: (
         "montant", "montants", "plafonds", "enveloppes", "subventions", "combien d argent", "combien ca rapporte",
-        "combien on touche", "combien on peut avoir",
+        "combien on touche", "combien on peut avoir", "des sous", "du fric", "de la thune", "des thunes",
         "financement", "finance", "financer", "financee", "finances", "budget", "enveloppe", "plafond",
         "subvention", "argent", "euros", "frais", "depenses", "charges", "cout", "ca paie quoi",
         "ca finance quoi", "etp", "aide financiere", "combien", "prise en charge des frais", "somme",
@@ -118,6 +119,13 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "peut il", "peut elle", "y a droit", "j y ai droit", "encore possible", "toujours possible",
         "est il encore possible", "c est possible", "c possible", "est ce possible", "possible pour",
     ),
+    COST: ("on doit payer", "je dois payer", "faut payer", "il faut payer", "c est payant", "payant", "ca coute",
+           "c est gratuit", "gratuit", "payer quelque chose", "doit payer", "dois payer", "combien je paye",
+           "combien je paie", "ca me coute", "a ma charge", "a sa charge", "frais pour le jeune"),
+    ON_BEHALF: ("a sa place", "a leur place", "appeler pour lui", "appeler pour elle", "appeler pour mon",
+                "appeler pour ma", "faire la demande pour lui", "faire la demande pour elle", "le faire pour lui",
+                "le faire pour elle", "je peux appeler", "puis je appeler", "peut on appeler pour",
+                "appeler moi meme", "doit appeler lui meme", "doit appeler elle meme"),
     DEFINITION: ("ca veut dire quoi", "veut dire quoi", "signifie", "ca veut dire", "que veut dire",
                  "c est quoi un", "c est quoi une", "c est quoi le", "c est quoi la", "c est quoi l"),
 }

@@ -130,3 +130,11 @@ class PhraseTable:
 
     def values(self, words: Sequence[str]) -> list[str]:
         return list(dict.fromkeys(value for _, _, value in self.matches(words)))
+
+
+NEGATIONS = frozenset({"pas", "plus", "jamais", "ni", "aucun", "aucune"})
+
+
+def negated(words: Sequence[str], start: int) -> bool:
+    """A negation in the three words before `start`: "je cherche pas de logement"."""
+    return bool(NEGATIONS & set(words[max(0, start - 3):start]))

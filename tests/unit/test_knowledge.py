@@ -92,7 +92,7 @@ def test_every_scheme_has_its_facts_with_their_seed_section() -> None:
         assert scheme.call.sessions and scheme.call.channel == "E partenaire"
         assert scheme.period.source and scheme.funding.source and scheme.payment.items
         assert scheme.evaluation.final_report.text
-        assert scheme.contacts
+        assert scheme.contacts and scheme.cost_for_young.source
         assert all(p.source for p in scheme.procedures.items)
 
 

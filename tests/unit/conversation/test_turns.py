@@ -148,11 +148,11 @@ def test_acronyms_are_explained_once_and_never_inside_a_parenthesis() -> None:
     assert not re.search(r"\([^()]*\([^()]*\)", text)
 
 
-def test_a_structure_gets_its_calls_after_two_questions_at_most() -> None:
+def test_an_association_with_a_collective_project_gets_the_faj_co_and_what_the_slai_will_check() -> None:
     chat = Chat()
-    chat.say("on est une asso à Lens on voudrait monter un projet", "inform")
-    chat.say("oui", "affirm")
-    assert "FAJ Co" in chat.text and "03 21 21 65 05" in chat.text and chat.questions <= 2
+    text = chat.say("on est une asso à Lens on voudrait monter un projet", "inform")
+    assert "FAJ Co" in text and "sous condition" in text and "expertise reconnue" in text
+    assert "03 21 21 65 05" in text and "03 21 13 19 35" in text and chat.questions == 0
 
 
 def test_a_structure_with_a_collective_project_gets_the_faj_co_and_the_slai_it_must_meet() -> None:

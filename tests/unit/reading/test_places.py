@@ -67,3 +67,10 @@ def test_a_typo_is_read_only_as_an_answer_and_then_confirmed() -> None:
     place = bare_place("Béthnue")
     assert place.match.commune.name == "Béthune" and place.approximate
     assert not bare_place("Lens").approximate
+
+
+def test_a_home_with_a_typo_after_j_habite_is_to_confirm() -> None:
+    place = read("slt jhabite a fauquembergue g 19 ans jcherche un apart").place
+    assert place is not None and place.typo and place.match.commune.name == "Fauquembergues"
+    assert read("j'habite à côté de la gare").place is None
+

@@ -19,6 +19,8 @@ from bot.reading import read
     ("j'ai 19 ans et ma fille a 2 ans je cherche un appart", "jeune"),
     ("Référente ASE : un jeune sorti de l'ASE à 19 ans, vit à Berck", "professionnel"),
     ("Éducatrice PJJ, un mineur de 17 ans à Lens a décroché", "professionnel"),
+    ("je travaille dans un CHRS à Boulogne, un résident de 23 ans", "professionnel"),
+    ("je ne suis pas un jeune, je suis le directeur de l'association !", "structure"),
 ])
 def test_the_role_comes_from_the_words(text: str, role: str) -> None:
     assert read(text).role == role
@@ -56,3 +58,9 @@ def test_a_structure_type_named_in_full_is_not_also_its_shorter_part() -> None:
 @pytest.mark.parametrize("text", ["coordo ase c quoi", "le coordo ASE c pour qui ?", "prof ma dit daller a la mission locale"])
 def test_a_scheme_or_a_teacher_named_first_is_not_a_professional_speaking(text: str) -> None:
     assert read(text).role is None
+
+
+@pytest.mark.parametrize("text", ["wsh jsp trop ce que je veux faire", "je sais pas quoi faire de ma vie"])
+def test_not_knowing_what_to_look_for_is_unsure_however_long(text: str) -> None:
+    assert read(text).reply == "inconnu"
+

@@ -43,6 +43,8 @@ def test_no_false_alarm_on_ordinary_messages(text: str) -> None:
     ("qui peut porter un projet FAJ Co ?", ("carriers",)),
     ("c'est quoi le montant du CLLAJ", ("funding",)),
     ("combien de temps dure l'accompagnement logement", ("period",)),
+    ("et on doit payer quelque chose ?", ("cost",)),
+    ("il doit appeler lui-même ou je peux le faire à sa place ?", ("on_behalf",)),
 ])
 def test_topics_in_the_order_asked(text: str, topics: tuple[str, ...]) -> None:
     assert read(text).topics == topics

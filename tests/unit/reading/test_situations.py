@@ -37,3 +37,26 @@ def test_needs_come_from_situations_and_words_but_not_from_a_denial() -> None:
     assert read("jsuis a la rue").needs == ("logement",)
     assert read("j'ai arrêté le lycée").needs == ("formation",)
     assert read("on voudrait monter un projet").needs == ("projet",)
+
+
+@pytest.mark.parametrize(("text", "yes", "no"), [
+    ("bonjour ma fille a 19 ans elle voudrait prendre un petit appartement", {"recherche_logement"}, set()),
+    ("non elle vit chez nous", set(), {"sans_logement"}),
+    ("mon petit-fils sort du foyer de l'enfance le mois prochain", {"ase_confie"}, set()),
+    ("un résident de 23 ans va faire sa première demande de logement social",
+     {"premiere_demande_logement", "recherche_logement"}, set()),
+    ("un jeune de 19 ans vient d'abandonner son parcours graine de", {"abandon_graine_de"}, set()),
+])
+def test_how_relatives_and_professionals_say_situations(text: str, yes: set[str], no: set[str]) -> None:
+    reading = read(text)
+    assert yes <= set(reading.yes) and no <= set(reading.no)
+
+
+@pytest.mark.parametrize(("text", "needs"), [
+    ("il ne cherche pas de logement", ()),
+    ("il reste enfermé dans sa chambre", ()),
+    ("on veu monter un tournoi de foot avec les jeunes du quartier", ("projet",)),
+])
+def test_a_need_is_named_not_denied_nor_a_room(text: str, needs: tuple[str, ...]) -> None:
+    assert read(text).needs == needs
+
