@@ -146,7 +146,9 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
     if eligible and pending:
         maybe = [r.scheme.short_title for r in pending[:2]]
         text += "\n" + pick(role, f"Peut-être aussi : {join_fr(maybe)}.", f"Peut-être aussi : {join_fr(maybe)}.")
-    step = "Prochaine étape — " + "\n".join(_contact_lines(shown, orientation, role))
+    # Two needs ("un appart et un taf"): the door of the second need too, even if its scheme is a "maybe".
+    doors = [*shown, *pending[:2]] if eligible and len(needs) > 1 else shown
+    step = "Prochaine étape — " + "\n".join(_contact_lines(doors, orientation, role))
     return [Reply(text), Reply(step, tuple(buttons))]
 
 

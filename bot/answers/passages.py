@@ -22,11 +22,11 @@ from bot.text import normalize
 
 STEM = 5           # letters kept of each word
 MIN_WORD = 3       # shorter words say nothing about the topic ("le", "de", "à")
-MIN_SCORE = 0.30   # cosine similarity under which a passage does not answer
+MIN_SCORE = 0.25   # cosine similarity under which a passage does not answer
 MIN_SHARED = 2     # distinctive stems the question and the passage must share
 MIN_SCORE_ANY_SCHEME = 0.35  # when the conversation names no scheme: every scheme's passages compete
 MAX_PASSAGES = 2
-CLOSE = 0.9        # a second passage answers too when it scores this share of the first
+CLOSE = 0.85       # a second passage answers too when it scores this share of the first
 
 # Fields that are not sentences about the scheme (ids, sources, names, conditions in code form),
 # or that other answers already give in full (dates and amounts: bot/answers/schemes.py).
@@ -59,7 +59,8 @@ _NOISE = frozenset(normalize(w) for w in (
     "toi", "mon", "ton", "mais", "donc", "alors", "aussi", "bien", "très", "tout", "tous", "plus", "moins",
     "pas", "rien", "avoir", "être", "fait", "faire", "jeune", "jeunes", "dispositif", "département",
     "bonjour", "merci", "svp", "stp", "est-ce", "encore", "déjà", "c'est", "qu'il", "qu'elle", "y a",
-    "après", "avant", "entre", "chez", "sans", "sous", "vers", "quand",
+    "après", "avant", "entre", "chez", "sans", "sous", "vers", "quand", "passe", "passer", "mise", "partir",
+    "graine", "faj", "coordo", "cllaj",  # the schemes' names: the conversation's scheme is known already
 ))
 
 
@@ -69,17 +70,33 @@ class Passage:
     text: str
 
 
-# A few words people use for the knowledge's words.
-_SYNONYMS = {"revenu": "ressources", "revenus": "ressources", "salaire": "ressources", "argent": "ressources",
-             "rdv": "rendez", "dossier": "dossier demande", "retours": "echanges", "retour": "echanges",
-             "decide": "decision", "decident": "decision", "deja": "deja suivi", "assistante": "accompagnement",
-             "vient": "abandonne", "lache": "abandonne", "arrete": "abandonne", "decroche": "abandonne"}
+# A few words people use for the knowledge's words (in questions only).
+_SYNONYMS = {
+    "revenu": "ressources", "revenus": "ressources", "salaire": "ressources", "argent": "ressources",
+    "rdv": "rendez", "dossier": "dossier demande", "retours": "echanges", "retour": "echanges",
+    "decide": "decision", "decident": "decision", "entree": "entree arrivee", "deja": "deja suivi",
+    "assistante": "accompagnement", "vient": "abandonne arrete", "lache": "abandonne arrete",
+    "decroche": "abandonne arrete",
+}
+
+
+def _stem(word: str) -> str:
+    """Without its plural and its final e's ("durées", "durée", "dure" → "dur"), then cut."""
+    if word.endswith("s") and len(word) > MIN_WORD:
+        word = word[:-1]
+    while word.endswith("e") and len(word) > MIN_WORD:
+        word = word[:-1]
+    return word[:STEM]
 
 
 def _stems(text: str) -> list[str]:
-    """Each word without its plural and feminine endings, cut to its first letters."""
-    words = " ".join(_SYNONYMS.get(w, w) for w in normalize(text).split()).split()
-    return [w.rstrip("es")[:STEM] for w in words if len(w) >= MIN_WORD and w not in _NOISE and not w.isdigit()]
+    words = normalize(text).split()
+    return [_stem(w) for w in words if len(w) >= MIN_WORD and w not in _NOISE and not w.isdigit()]
+
+
+def _in_knowledge_words(question: str) -> str:
+    """The question with the knowledge's words for people's words ("rdv" → "rendez")."""
+    return " ".join(_SYNONYMS.get(w, w) for w in normalize(question).split())
 
 
 def _sentences(value: Any, key: str = "") -> Iterable[str]:
@@ -126,7 +143,7 @@ def best(question: str, scheme_ids: Sequence[str], given: str = "") -> list[tupl
     """The passages of `scheme_ids` that answer `question`, best first, with their score; none of
     those the `given` answer already says."""
     found, vectorizer, matrix = _index()
-    asked = vectorizer.transform([question])
+    asked = vectorizer.transform([_in_knowledge_words(question)])
     if not asked.nnz:
         return []
     scores = (matrix @ asked.T).toarray().ravel()
@@ -147,18 +164,18 @@ def answering(parts: Sequence[str], scheme_ids: Sequence[str], any_scheme: bool 
     `given` answer does not already say; `any_scheme`: the conversation names no scheme, so a passage
     must match better."""
     floor = MIN_SCORE_ANY_SCHEME if any_scheme else MIN_SCORE
-    found: list[tuple[Passage, float]] = []
+    tops: list[Passage] = []    # the best passage of each part first: each part gets its answer
+    close: list[Passage] = []
     for part in parts:
         matches = [(p, s) for p, s in best(part, scheme_ids, given) if s >= floor]
         if matches:
-            top = matches[0][1]
-            found += [(p, s) for p, s in matches if s >= CLOSE * top]
-    found.sort(key=lambda m: -m[1])
-    return list(dict.fromkeys(p for p, _ in found))[:MAX_PASSAGES]
+            tops.append(matches[0][0])
+            close += [p for p, s in matches[1:] if s >= CLOSE * matches[0][1]]
+    return list(dict.fromkeys([*tops, *close]))[:MAX_PASSAGES]
 
 
 def score(question: str, text: str) -> float:
     """How much `text` answers `question`, on the passages' scale (for another answer to compare)."""
     _, vectorizer, _ = _index()
-    asked, answer = vectorizer.transform([question, text])
+    asked, answer = vectorizer.transform([_in_knowledge_words(question), text])
     return float((asked @ answer.T).toarray()[0, 0])

@@ -18,12 +18,13 @@ from bot.conversation import protocol as p
 from bot.conversation.state import State
 from bot.knowledge import knowledge
 from bot.reading import Reading
-from bot.reading.topics import CONTENTS, ELIGIBILITY, EVALUATION, INFO, PROCEDURE, PUBLIC, parts_beyond
+from bot.reading.topics import CARRIERS, CONTENTS, ELIGIBILITY, EVALUATION, INFO, PROCEDURE, PUBLIC, parts_beyond
 
 # Topics whose general answer (every procedure, every report) a precise sentence replaces. The
 # structure's reports are the evaluation topic; a professional's "bilan de fin" is the young person's.
 _REPLACEABLE = frozenset({PROCEDURE, CONTENTS})
-_NOT_HERE = frozenset({ELIGIBILITY, PUBLIC, INFO})
+_NOT_HERE = frozenset({ELIGIBILITY, PUBLIC, INFO, CARRIERS})
+_NOT_FOR = frozenset({"ask_eligibility", "ask_orientation"})  # the engine's questions
 MARGIN = 0.1  # how much better than the topics' answers a sentence must answer the question
 
 
@@ -39,6 +40,9 @@ def context_schemes(state: State, reading: Reading) -> tuple[str, ...]:
         return reading.schemes
     if state.scheme:
         return (state.scheme,)
+    if state.engine_role == p.STRUCTURE and state.structure_types:  # the calls it may answer
+        return tuple(s.id for s in knowledge().schemes.values()
+                     if set(s.carriers.eligible) & state.structure_types)
     if state.needs and state.engine_role != p.STRUCTURE:
         vocabulary = knowledge().vocabulary
         ids = (s for n in state.needs if n in vocabulary.need_ids for s in vocabulary.need(n).schemes)
@@ -51,7 +55,7 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     """The knowledge's sentences that answer the question better than the replies `against` (the
     topics' answers) do. Never for "am I eligible?" or "what is it?": the engine and the presentation
     answer those."""
-    if not reading.question or reading.button or intent == "ask_eligibility" or set(reading.topics) & _NOT_HERE:
+    if not reading.question or reading.button or intent in _NOT_FOR or set(reading.topics) & _NOT_HERE:
         return Details()
     replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
     parts = parts_beyond(reading.text, replaceable)
@@ -67,7 +71,11 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     for passage in found:
         scheme = knowledge().scheme(passage.scheme_id)
         named = len(reading.schemes) == 1 and passage.scheme_id in reading.schemes
-        lines.append(passage.text if named else f"Pour {scheme.the_name} : {passage.text}")
+        lead = f"Pour {scheme.the_name} :"
+        if named or any(line.startswith(lead) for line in lines):
+            lines.append(passage.text)
+        else:
+            lines.append(f"{lead} {passage.text}")
     replies = [Reply("\n".join(lines))]
     territory = state.territory_info()
     first = knowledge().scheme(found[0].scheme_id)

@@ -99,9 +99,12 @@ def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool 
     out: list[Reply] = []
     seen: set[str] = set()
     for reply in replies:
-        if reply.text in seen:  # two topics with the same answer (a contact asked twice): said once
+        # Two topics with the same line (a contact asked twice): said once.
+        lines = [line for line in reply.text.split("\n") if not line.strip() or line not in seen]
+        seen |= set(lines)
+        if not "".join(lines).strip():
             continue
-        seen.add(reply.text)
+        reply = Reply("\n".join(lines), reply.buttons)
         text, explained = explain(reply.text, explained)
         out += split(Reply(flatten(text), reply.buttons))
     after = after.replace(welcomed=True, explained=frozenset(explained))
@@ -389,13 +392,15 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
     after = absorbed.state
     asked = _topics(reading, intent)
     if _precise(after, reading, intent):
-        # A question finer than its topics: the sentence that answers it first, then the answers of
-        # the topics its words ask ("…, et je m'adresse à qui ?"); the intent's vaguer guess gives way.
+        # A question finer than its topics: the sentence that answers it, when it answers better than
+        # the topics do; then the answers of the topics its words ask ("…, et je m'adresse à qui ?"),
+        # while the intent's vaguer guess gives way.
         view = p.STRUCTURE if reading.about_calls else after.role
-        said = [t for t in reading.topics if t not in _ORIENTATION_TOPICS]
-        replies, answered, asking = _answers(after, reading, said, today)
-        found = details(after, reading, intent, view, replies if said else ())
+        guessed, _, asking = _answers(after, reading, [t for t in asked if t not in _ORIENTATION_TOPICS], today)
+        found = details(after, reading, intent, view, guessed)
         if found.replies and not asking:
+            said = [t for t in reading.topics if t not in _ORIENTATION_TOPICS]
+            replies, answered, _ = _answers(after, reading, said, today) if said else ([], after, False)
             return _respond(state, answered, [*found.replies, *(r for r in replies if r not in found.replies)])
     if reading.payload.get("territoire") and ALL_TERRITORIES in reading.payload["territoire"]:
         return _finish(state, after.replace(offer=None), contacts.all_slai())
@@ -405,6 +410,11 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return _continue(state, after, today, absorbed.guess)
     if ELIGIBILITY in asked and not reading.schemes and not after.scheme and not reading.about_calls:
         return orient(state, reading, "ask_orientation", today)  # "j'ai droit à quoi ?"
+    if not reading.topics and intent == "ask_scheme_info" and _gives_orientation_facts(reading) \
+            and not reading.about_calls:
+        # "un jeune de 19 ans sorti de l'ASE a abandonné graine de, vers qui l'orienter ?": a case, not
+        # "what is graine de".
+        return orient(state, reading, "ask_orientation", today)
     if reading.about_calls and not reading.schemes and set(asked) & {ELIGIBILITY, CARRIERS} \
             and set(asked) <= _ORIENTATION_TOPICS:
         # "à quels AAP notre structure peut-elle candidater ?": the structure's orientation.

@@ -21,8 +21,10 @@ from bot.reading.words import PhraseTable, Words, negated, words_of
 NO = "-"  # prefix of a value that says the situation does not apply
 # Acronyms that stand for a situation only when said of someone (see the module docstring).
 CONTEXT_ACRONYMS = frozenset({"rsa", "cej", "pacea", "mna", "mie", "neet", "cjm", "mecs", "ase"})
-PERSON_MARKERS = frozenset({"je", "j", "moi", "il", "elle", "on", "nous", "suis", "ai", "mon", "ma", "mes", "sa",
-                            "son", "jeune"})  # "un jeune sorti de l'ASE, le Coordo ASE est-il possible ?"
+PERSON_MARKERS = frozenset({
+    "je", "j", "moi", "il", "elle", "ils", "elles", "on", "nous", "suis", "ai", "mon", "ma", "mes", "sa", "son",
+    "jeune", "mineur", "mineure", "ado", "eleve", "resident", "residente", "usager", "beneficiaire",
+})  # "un jeune sorti de l'ASE, le Coordo ASE est-il possible ?"
 
 # How people say these situations, beyond the vocabulary's aliases.
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -89,7 +91,8 @@ DENIALS: dict[str, tuple[str, ...]] = {
     "recherche_logement": ("cherche pas de logement", "cherche pas d appart", "pas besoin de logement",
         "pas besoin d appart"),
     "rsa": ("pas le rsa", "pas au rsa"),
-    "enfant_a_charge": ("j ai pas d enfant", "sans enfant", "pas d enfants"),
+    "enfant_a_charge": ("j ai pas d enfant", "sans enfant", "pas d enfants", "pas d enfant", "pas de bebe",
+        "sans enfants"),
     "sejour_irregulier": ("j ai mes papiers", "papiers en regle", "je suis francais", "je suis francaise",
         "titre de sejour"),
 }

@@ -124,7 +124,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
            "combien je paie", "ca me coute", "a ma charge", "a sa charge", "frais pour le jeune"),
     ON_BEHALF: ("a sa place", "a leur place", "appeler pour lui", "appeler pour elle", "appeler pour mon",
                 "appeler pour ma", "faire la demande pour lui", "faire la demande pour elle", "le faire pour lui",
-                "le faire pour elle", "je peux appeler", "puis je appeler", "peut on appeler pour",
+                "le faire pour elle", "peut on appeler pour",
                 "appeler moi meme", "doit appeler lui meme", "doit appeler elle meme"),
     DEFINITION: ("ca veut dire quoi", "veut dire quoi", "signifie", "ca veut dire", "que veut dire",
                  "c est quoi un", "c est quoi une", "c est quoi le", "c est quoi la", "c est quoi l"),
@@ -132,6 +132,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 
 
 _SENTENCES = re.compile(r"[?!.]+")
+_MIN_PART = 4  # words for a part of a sentence to be a question of its own
 
 
 @lru_cache(maxsize=1)
@@ -184,6 +185,8 @@ def parts_beyond(text: str, answered: frozenset[str]) -> list[str]:
         kept = [" ".join(part) for part in _parts(Words.of(sentence)) if set(_table().values(part)) <= answered]
         if kept:
             found.append(" ".join(kept))
+        if len(kept) > 1:  # "qui décide de l'entrée et quand démarre-t-elle ?": each half its answer too
+            found += [part for part in kept if len(part.split()) >= _MIN_PART]
     return found
 
 

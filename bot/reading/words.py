@@ -36,7 +36,8 @@ _SPELLINGS = {
     "koman": "comment", "cmmt": "comment", "bb": "bebe", "ajd": "aujourd hui", "auj": "aujourd hui",
     "lase": "l ase", "lecole": "l ecole", "daccueil": "d accueil", "dla": "de la", "dlase": "de l ase",
     "lassistante": "l assistante", "leduc": "l educateur", "lappart": "l appart", "dappart": "d appart",
-    "maider": "m aider", "maide": "m aide", "mappeler": "m appeler", "mapeler": "m appeler",
+    "jusqua": "jusqu a", "jusko": "jusqu a", "maider": "m aider", "maide": "m aide", "mappeler": "m appeler",
+    "mapeler": "m appeler",
     "tte": "toute", "jdor": "je dors", "jdoi": "je dois", "jdois": "je dois", "jcrois": "je crois", "jsens": "je sens",
 }
 _DIGITS_THEN_LETTERS = re.compile(r"(\d)([^\W\d_])")
