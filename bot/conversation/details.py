@@ -10,7 +10,6 @@ of the person's territory when it is known.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.answers import passages, topics
 from bot.answers.reply import Reply
@@ -20,18 +19,13 @@ from bot.knowledge import knowledge
 from bot.reading import Reading
 from bot.reading.topics import CARRIERS, CONTENTS, ELIGIBILITY, EVALUATION, INFO, PROCEDURE, PUBLIC, parts_beyond
 
-# Topics whose general answer (every procedure, every report) a precise sentence replaces. The
-# structure's reports are the evaluation topic; a professional's "bilan de fin" is the young person's.
+# Topics whose parts a precise sentence may answer better than their general answer (every procedure,
+# every report). A structure's reports are the evaluation topic; a professional's "bilan de fin" is
+# the young person's.
 _REPLACEABLE = frozenset({PROCEDURE, CONTENTS})
 _NOT_HERE = frozenset({ELIGIBILITY, PUBLIC, INFO, CARRIERS})
 _NOT_FOR = frozenset({"ask_eligibility", "ask_orientation"})  # the engine's questions
 MARGIN = 0.1  # how much better than the topics' answers a sentence must answer the question
-
-
-@dataclass(frozen=True)
-class Details:
-    replies: tuple[Reply, ...] = ()
-    replaced: frozenset[str] = frozenset()  # the topics these replies answer better
 
 
 def context_schemes(state: State, reading: Reading) -> tuple[str, ...]:
@@ -51,12 +45,12 @@ def context_schemes(state: State, reading: Reading) -> tuple[str, ...]:
 
 
 def details(state: State, reading: Reading, intent: str | None, view: str | None,
-            against: Sequence[Reply] = ()) -> Details:
+            against: Sequence[Reply] = ()) -> list[Reply]:
     """The knowledge's sentences that answer the question better than the replies `against` (the
     topics' answers) do. Never for "am I eligible?" or "what is it?": the engine and the presentation
     answer those."""
     if not reading.question or reading.button or intent in _NOT_FOR or set(reading.topics) & _NOT_HERE:
-        return Details()
+        return []
     replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
     parts = parts_beyond(reading.text, replaceable)
     schemes = context_schemes(state, reading)
@@ -66,7 +60,7 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     rival = max((passages.score(reading.text, r.text) for r in against), default=0.0)
     found = [f for f in found if passages.score(reading.text, f.text) >= rival + MARGIN]
     if not found:
-        return Details()
+        return []
     lines = []
     for passage in found:
         scheme = knowledge().scheme(passage.scheme_id)
@@ -81,4 +75,4 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     first = knowledge().scheme(found[0].scheme_id)
     if territory is not None and "SLAI" in replies[0].text and first.entry.service == "slai":
         replies.append(topics.scheme_contact(first, view, territory, with_departement=False))
-    return Details(tuple(replies), replaceable)
+    return replies

@@ -229,7 +229,7 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
 
 def _precise(state: State, reading: Reading, intent: str | None = None) -> bool:
     """A question a sentence of the knowledge answers ("le premier rendez-vous, sous quel délai ?")."""
-    return bool(details(state, reading, intent, p.STRUCTURE if reading.about_calls else state.role).replies)
+    return bool(details(state, reading, intent, p.STRUCTURE if reading.about_calls else state.role))
 
 
 def _gives_orientation_facts(reading: Reading) -> bool:
@@ -398,10 +398,10 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         view = p.STRUCTURE if reading.about_calls else after.role
         guessed, _, asking = _answers(after, reading, [t for t in asked if t not in _ORIENTATION_TOPICS], today)
         found = details(after, reading, intent, view, guessed)
-        if found.replies and not asking:
+        if found and not asking:
             said = [t for t in reading.topics if t not in _ORIENTATION_TOPICS]
             replies, answered, _ = _answers(after, reading, said, today) if said else ([], after, False)
-            return _respond(state, answered, [*found.replies, *(r for r in replies if r not in found.replies)])
+            return _respond(state, answered, [*found, *(r for r in replies if r not in found)])
     if reading.payload.get("territoire") and ALL_TERRITORIES in reading.payload["territoire"]:
         return _finish(state, after.replace(offer=None), contacts.all_slai())
     if reading.place is not None and reading.place.match.status == OUTSIDE and CONTACT in asked:
