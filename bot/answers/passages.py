@@ -32,9 +32,10 @@ CLOSE = 0.85       # a second passage answers too when it scores this share of t
 # or that other answers already give in full (dates and amounts: bot/answers/schemes.py).
 _SKIP = frozenset({
     "id", "source", "aliases", "title", "short_title", "button_title", "the_name", "kind", "rules", "contacts",
-    "service", "eligible", "to_confirm", "settled_by", "when", "sessions", "call", "charter", "pitch", "short",
+    "service", "eligible", "to_confirm", "settled_by", "when", "sessions", "call", "pitch", "short",
     "mandatory", "for_young", "amount_eur", "rate_percent", "per", "start", "end", "duration_months",
     "extension_months", "envelope_eur", "budget_reserve", "max_years", "deadline_months", "points",
+    "share_percent", "total_points",
 })
 # Money sections: their amounts are the money topic's (bot/answers/schemes.py); only these lists here.
 _MONEY = {"funding": ("annexes", "not_fundable", "conditions"), "payment": ()}
@@ -76,7 +77,8 @@ _SYNONYMS = {
     "rdv": "rendez", "dossier": "dossier demande", "retours": "echanges", "retour": "echanges",
     "decide": "decision", "decident": "decision", "entree": "entree arrivee", "deja": "deja suivi",
     "assistante": "accompagnement", "vient": "abandonne arrete", "lache": "abandonne arrete",
-    "decroche": "abandonne arrete",
+    "decroche": "abandonne arrete", "maladie": "absence", "absent": "absence", "absente": "absence",
+    "tripartite": "trois",
 }
 
 
@@ -103,12 +105,19 @@ def _sentences(value: Any, key: str = "") -> Iterable[str]:
     """The sentences of a knowledge section, walked recursively."""
     if key in _SKIP:
         return
+    if key == "charter_groups":  # the quality charter: what each criterion expects, by group
+        for group in value:
+            yield f"Charte qualité, {group['title']} : {' ; '.join(item['title'] for item in group['items'])}."
+        return
     if isinstance(value, dict):
         if isinstance(value.get("title"), str) and isinstance(value.get("text"), str):
             yield f"{value['title']} : {value['text']}"
             return
         for name, item in value.items():
             if key in _MONEY and name not in _MONEY[key]:
+                continue
+            if key == "charter" and name == "groups":
+                yield from _sentences(item, "charter_groups")
                 continue
             if name == "items" and key in _LISTS and all(isinstance(i, str) for i in item):
                 yield f"{_LISTS[key]} : {' ; '.join(item)}."

@@ -140,6 +140,14 @@ def reminder(kinds: Sequence[str], age: int | None, role: str | None) -> str:
                 f"Le {number.number} reste joignable à tout moment : {number.details}.")
 
 
+def soft_line(role: str | None, age: int | None) -> Reply:
+    """For a hard moment that names no danger: the number to call if it gets worse (119 for a minor)."""
+    number = _numbers()[ENFANCE if age is not None and age < MINOR_UNTIL else SUICIDE_LINE]
+    return Reply(pick(role, f"Et si ça va vraiment mal, tu peux appeler le {number.number} à tout moment : "
+                            f"{number.details}.",
+                      f"Et si cela va vraiment mal : le {number.number}, {number.details}."))
+
+
 def local_door(role: str | None, territory: Territory) -> Reply:
     """For a minor in danger, the Département's own door in the daytime: the MDS of the territory."""
     return Reply(pick(role, f"En journée, tu peux aussi aller à l'accueil de la MDS {territory.of_name} : "

@@ -28,6 +28,7 @@ from bot.reading.topics import (
     INDICATORS,
     INFO,
     ON_BEHALF,
+    PAID,
     PAYMENT,
     PERIOD,
     PROCEDURE,
@@ -169,6 +170,8 @@ def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territor
         return [Reply(f"{capitalize(scheme.short_title)} : {scheme.cost_for_young.text}")]
     if topic == ON_BEHALF:
         return [on_behalf(role, territory)]
+    if topic == PAID:
+        return [paid(role, territory)]
     raise ValueError(topic)  # pragma: no cover - the topics are the reader's, all handled above
 
 
@@ -244,6 +247,8 @@ def for_all(topic: str, role: str | None, territory: Territory | None, today: dt
     }
     if topic == ON_BEHALF:
         return [on_behalf(role, territory)]
+    if topic == PAID:
+        return [paid(role, territory)]
     if topic == DEADLINE:
         if is_young(role):
             return [Reply(pick(role, "Les jeunes n'ont pas de date limite : on entre dans ces dispositifs toute "
@@ -270,6 +275,16 @@ def on_behalf(role: str | None, territory: Territory | None) -> Reply:
                             "L'accompagnement se construit ensuite avec toi.",
                       f"Oui, vous pouvez appeler pour vous renseigner et préparer la démarche{where}. "
                       "L'accompagnement se construit ensuite avec le ou la jeune, qui doit être partant(e)."))
+
+
+def paid(role: str | None, territory: Territory | None) -> Reply:
+    """ "On me paye si j'y vais ?": the Département's document funds the structures and says nothing of
+    paying the young person; whom to ask about the allowances that may exist."""
+    where = slai_line(territory) if territory else pick(role, "le SLAI de ton territoire", "le SLAI du territoire")
+    return Reply(pick(role, "Le document du Département finance les structures qui t'accompagnent ; il ne parle pas "
+                            f"d'argent versé aux jeunes. Pour savoir si une aide existe pour toi, demande à {where}.",
+                      "Le document du Département finance les structures ; il ne prévoit pas de rémunération des "
+                      f"jeunes. Pour les aides possibles : {where}."))
 
 
 def procedure_all(role: str | None, territory: Territory | None) -> Reply:

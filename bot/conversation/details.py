@@ -49,7 +49,9 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     """The knowledge's sentences that answer the question better than the replies `against` (the
     topics' answers) do. Never for "am I eligible?" or "what is it?": the engine and the presentation
     answer those."""
-    if not reading.question or reading.button or intent in _NOT_FOR or set(reading.topics) & _NOT_HERE:
+    # "Que devons-nous faire maintenant ?" of a landlord about the scheme it runs is not the engine's.
+    engine_question = intent in _NOT_FOR and not (view == p.STRUCTURE and reading.schemes)
+    if not reading.question or reading.button or engine_question or set(reading.topics) & _NOT_HERE:
         return []
     replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
     parts = parts_beyond(reading.text, replaceable)

@@ -213,6 +213,10 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
             return _finish(state, after, lead)
     if absorbed.unanswered and not absorbed.learned and after.offer == p.QUESTION and not lead:
         return _finish(state, after, [_nudge(after)])
+    if reading.question and not lead and absorbed.learned:
+        # Facts and a precise question ("…, et sous quel délai le premier rendez-vous ?"): its sentence
+        # first, then the orientation.
+        lead = [Reply(r.text) for r in details(after, reading, None, _view(after, reading))]
     if intent == "ask_orientation" and state.offer != p.QUESTION:
         after = after.replace(asked=())
     said_again = reading.role is not None and (reading.correction or reading.reply == NO)  # "mais non, jsuis un jeune"
@@ -227,9 +231,14 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
     return _continue(state, after, today, absorbed.guess, lead)
 
 
+def _view(state: State, reading: Reading) -> str | None:
+    """Whom the answer speaks to: "comment candidater ?" is a structure's question, whoever asks it."""
+    return p.STRUCTURE if reading.about_calls else state.role
+
+
 def _precise(state: State, reading: Reading, intent: str | None = None) -> bool:
     """A question a sentence of the knowledge answers ("le premier rendez-vous, sous quel délai ?")."""
-    return bool(details(state, reading, intent, p.STRUCTURE if reading.about_calls else state.role))
+    return bool(details(state, reading, intent, _view(state, reading)))
 
 
 def _gives_orientation_facts(reading: Reading) -> bool:
@@ -329,7 +338,7 @@ def _territories(state: State, reading: Reading) -> list[str]:
 def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -> tuple[list[Reply], State, bool]:
     """The answers to `asked` (topics), the state after them, and whether a question was asked here
     (an eligibility question whose deciding fact is missing)."""
-    view = p.STRUCTURE if reading.about_calls else state.role  # "comment candidater ?" is a structure's question
+    view = _view(state, reading)
     territories = _territories(state, reading)
     territory = knowledge().territory(territories[0]) if territories else None
     schemes = list(reading.schemes) or ([state.scheme] if state.scheme and not reading.terms else [])
@@ -395,7 +404,7 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         # A question finer than its topics: the sentence that answers it, when it answers better than
         # the topics do; then the answers of the topics its words ask ("…, et je m'adresse à qui ?"),
         # while the intent's vaguer guess gives way.
-        view = p.STRUCTURE if reading.about_calls else after.role
+        view = _view(after, reading)
         guessed, _, asking = _answers(after, reading, [t for t in asked if t not in _ORIENTATION_TOPICS], today)
         found = details(after, reading, intent, view, guessed)
         if found and not asking:
@@ -498,6 +507,12 @@ def distress(state: State, reading: Reading, today: dt.date, in_handoff: bool = 
     after = absorbed.state
     if after.role is None and reading.first_person and not _foreign(reading):
         after = after.replace(role=p.JEUNE)
+    if reading.danger is None and not state.alert and _gives_orientation_facts(reading) and not _foreign(reading):
+        # The model heard distress where the words say none, in a message with a need or a situation
+        # ("chez mes parents ça se passe mal, je cherche un appart"): the orientation, and the number
+        # for when it goes badly, last.
+        turn = orient(state, reading, "inform", today)
+        return Turn((*turn.replies, safety.soft_line(after.role, after.age)), turn.slots)
     said = reading.danger.kinds if reading.danger else (DISTRESS,)
     kinds = tuple(dict.fromkeys((*(k for k in said if k != DISTRESS), *state.alert, *said)))
     partner = bool(reading.danger and reading.danger.partner)

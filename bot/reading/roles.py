@@ -70,6 +70,12 @@ _TABLE = PhraseTable.build([
     ("mon neveu", PROCHE), ("ma niece", PROCHE), ("mon petit fils", PROCHE), ("ma petite fille", PROCHE),
     ("mon frere", PROCHE), ("ma soeur", PROCHE), ("je suis sa mere", PROCHE), ("je suis son pere", PROCHE),
     ("je suis maman", PROCHE), ("je suis papa", PROCHE), ("je suis parent", PROCHE), ("en tant que parent", PROCHE),
+    *((f"je suis {who}", PROCHE) for who in (
+        "la tante", "sa tante", "l oncle", "son oncle", "la grand mere", "sa grand mere", "le grand pere",
+        "son grand pere", "la soeur", "sa soeur", "le frere", "son frere", "la marraine", "sa marraine",
+        "le parrain", "son parrain", "la mere", "le pere", "sa belle mere", "son beau pere", "la cousine",
+        "le cousin", "sa cousine", "son cousin", "une amie de la famille", "un ami de la famille")),
+    ("mon petit fils", PROCHE), ("ma petite fille", PROCHE), ("mon cousin", PROCHE), ("ma cousine", PROCHE),
     # structures
     ("on est une asso", STRUCTURE), ("on est une association", STRUCTURE), ("nous sommes une association", STRUCTURE),
     ("nous sommes une asso", STRUCTURE), ("nous sommes un bailleur", STRUCTURE), ("on est un bailleur", STRUCTURE),

@@ -17,7 +17,8 @@ INFO, PUBLIC, CARRIERS, DEADLINE, PERIOD, FUNDING, PAYMENT = (
     "info", "public", "carriers", "deadline", "period", "funding", "payment")
 EVALUATION, INDICATORS, PROCEDURE, CONTACT, VOLUMES, CONTENTS, ELIGIBILITY, DEFINITION = (
     "evaluation", "indicators", "procedure", "contact", "volumes", "contents", "eligibility", "definition")
-COST, ON_BEHALF = "cost", "on_behalf"  # what a young person pays; whether a relative may call instead
+# What a young person pays; whether they are paid; whether a relative may call instead.
+COST, PAID, ON_BEHALF = "cost", "paid", "on_behalf"
 _PHRASES: dict[str, tuple[str, ...]] = {
     DEADLINE: (
         "date limite", "date de depot", "date de cloture", "cloture", "ferme quand", "ferme le", "jusqu a quand",
@@ -122,6 +123,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     COST: ("on doit payer", "je dois payer", "faut payer", "il faut payer", "c est payant", "payant", "ca coute",
            "c est gratuit", "gratuit", "payer quelque chose", "doit payer", "dois payer", "combien je paye",
            "combien je paie", "ca me coute", "a ma charge", "a sa charge", "frais pour le jeune"),
+    PAID: ("on me paye", "on me paie", "je suis paye", "je serai paye", "suis je paye", "on est paye",
+           "c est remunere", "remunere", "remuneree", "remuneration", "une paye", "je touche", "on touche quelque",
+           "un salaire", "payer pour y aller", "paye si j y vais", "paye pour y aller"),
     ON_BEHALF: ("a sa place", "a leur place", "appeler pour lui", "appeler pour elle", "appeler pour mon",
                 "appeler pour ma", "faire la demande pour lui", "faire la demande pour elle", "le faire pour lui",
                 "le faire pour elle", "peut on appeler pour",

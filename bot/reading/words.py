@@ -37,7 +37,8 @@ _SPELLINGS = {
     "lase": "l ase", "lecole": "l ecole", "daccueil": "d accueil", "dla": "de la", "dlase": "de l ase",
     "lassistante": "l assistante", "leduc": "l educateur", "lappart": "l appart", "dappart": "d appart",
     "jusqua": "jusqu a", "jusko": "jusqu a", "maider": "m aider", "maide": "m aide", "mappeler": "m appeler",
-    "mapeler": "m appeler",
+    "mapeler": "m appeler", "jdisparais": "je disparais", "darons": "parents", "daronne": "mere", "daron": "pere",
+    "jsrai": "je serai", "jserai": "je serai",
     "tte": "toute", "jdor": "je dors", "jdoi": "je dois", "jdois": "je dois", "jcrois": "je crois", "jsens": "je sens",
 }
 _DIGITS_THEN_LETTERS = re.compile(r"(\d)([^\W\d_])")

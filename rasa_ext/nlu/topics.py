@@ -4,7 +4,8 @@ Runs after the intent classifier. When the model reads chit-chat, off-topic, a g
 language in a message that names a scheme or a term of the glossary and asks about it (bot/reading/:
 "la DPID c'est quel service ?", "c koi le CLLAJ"), the intent becomes the question's own
 (`ask_scheme_info`, `ask_funding`…), with full confidence: the rules then answer it instead of a
-fixed line about the weather (rasa_ext/nlu/promote.py).
+fixed line about the weather (rasa_ext/nlu/promote.py). Off-topic that says a need or a situation
+becomes `inform`, and a question a sentence of the knowledge answers `ask_procedure`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.answers import passages
+from bot.knowledge import SCHEME_IDS
 from bot.reading import read
 from bot.reading.language import FRENCH
 from rasa_ext.nlu.promote import promote
@@ -30,18 +33,32 @@ INTENT_OF_TOPIC = {
     "public": "ask_eligibility", "eligibility": "ask_eligibility", "carriers": "ask_eligibility",
     "deadline": "ask_deadline", "period": "ask_deadline", "funding": "ask_funding", "payment": "ask_payment",
     "evaluation": "ask_evaluation", "indicators": "ask_evaluation", "procedure": "ask_procedure",
-    "contact": "ask_contact",
+    "contact": "ask_contact", "cost": "ask_funding", "paid": "ask_funding", "on_behalf": "ask_contact",
 }
 
 
+# Small talk that, with a need or a question the knowledge answers, is the conversation's business:
+# "on veut monter un projet pour nettoyer le terril, on peut avoir des sous ?", "qui participe à ce
+# rendez-vous ?". Not a greeting or thanks that also says a place.
+OFF_TOPIC = frozenset({"chitchat", "out_of_scope", "bot_challenge"})
+
+
 def question_intent(text: str, intent: str | None) -> str | None:
-    """The question intent a small-talk reading of `text` should have been, or None."""
+    """The intent a small-talk reading of `text` should have been, or None."""
     if intent not in SMALL_TALK or text.startswith("/"):
         return None
     reading = read(text)
-    if reading.language != FRENCH or not reading.topics or not (reading.schemes or reading.terms):
+    if reading.language != FRENCH:
         return None
-    return INTENT_OF_TOPIC.get(reading.topics[0])
+    if reading.topics and (reading.schemes or reading.terms or (intent in OFF_TOPIC and reading.needs)):
+        return INTENT_OF_TOPIC.get(reading.topics[0])
+    if intent not in OFF_TOPIC:
+        return None
+    if reading.needs or reading.states_facts:
+        return "inform"
+    if reading.question and passages.answering([text], SCHEME_IDS, any_scheme=True):
+        return "ask_procedure"
+    return None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
