@@ -10,6 +10,7 @@ first letters of each word, a plain and robust stemming for French: "décide", "
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,10 +77,12 @@ _SYNONYMS = {
     "revenu": "ressources", "revenus": "ressources", "salaire": "ressources", "argent": "ressources",
     "rdv": "rendez", "dossier": "dossier demande", "retours": "echanges", "retour": "echanges",
     "decide": "decision", "decident": "decision", "entree": "entree arrivee", "deja": "deja suivi",
-    "assistante": "accompagnement", "vient": "abandonne arrete", "lache": "abandonne arrete",
+    "assistante": "accompagnement", "vient plus": "abandonne arrete", "lache": "abandonne arrete",
     "decroche": "abandonne arrete", "maladie": "absence", "absent": "absence", "absente": "absence",
-    "tripartite": "trois",
+    "tripartite": "trois", "emmenage": "arrivee entree", "emmenager": "arrivee entree", "participe": "trois",
+    "participent": "trois", "assiste": "trois", "assister": "trois",
 }
+_SYNONYM_PATTERN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SYNONYMS), key=len, reverse=True)) + r")\b")
 
 
 def _stem(word: str) -> str:
@@ -98,7 +101,7 @@ def _stems(text: str) -> list[str]:
 
 def _in_knowledge_words(question: str) -> str:
     """The question with the knowledge's words for people's words ("rdv" → "rendez")."""
-    return " ".join(_SYNONYMS.get(w, w) for w in normalize(question).split())
+    return _SYNONYM_PATTERN.sub(lambda m: _SYNONYMS[m.group(1)], normalize(question))
 
 
 def _sentences(value: Any, key: str = "") -> Iterable[str]:

@@ -54,11 +54,15 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     if not reading.question or reading.button or engine_question or set(reading.topics) & _NOT_HERE:
         return []
     replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
-    parts = parts_beyond(reading.text, replaceable)
     schemes = context_schemes(state, reading)
     given = "\n".join(r.text for r in against)
-    found = passages.answering(parts, schemes or tuple(knowledge().schemes), any_scheme=not schemes,
-                               given=given) if parts else []
+    found: list[passages.Passage] = []
+    for context in (False, True):  # the question itself, then what the message says just before it
+        parts = parts_beyond(reading.text, replaceable, context)
+        found = passages.answering(parts, schemes or tuple(knowledge().schemes), any_scheme=not schemes,
+                                   given=given) if parts else []
+        if found:
+            break
     rival = max((passages.score(reading.text, r.text) for r in against), default=0.0)
     found = [f for f in found if passages.score(reading.text, f.text) >= rival + MARGIN]
     if not found:

@@ -38,7 +38,7 @@ from bot.reading import Reading
 from bot.reading.language import OTHER
 from bot.reading.replies import NO, UNSURE
 from bot.reading.safety import DISTRESS
-from bot.reading.topics import CARRIERS, CONTACT, DEADLINE, ELIGIBILITY, INFO, PUBLIC
+from bot.reading.topics import CARRIERS, CONTACT, DEADLINE, ELIGIBILITY, INFO, PROCEDURE, PUBLIC
 
 MAX_TOPICS = 3
 _ORIENTATION_TOPICS = frozenset({INFO, ELIGIBILITY, CARRIERS, PUBLIC})  # what the orientation itself answers
@@ -100,7 +100,8 @@ def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool 
     seen: set[str] = set()
     for reply in replies:
         # Two topics with the same line (a contact asked twice): said once.
-        lines = [line for line in reply.text.split("\n") if not line.strip() or line not in seen]
+        lines = [line for line in reply.text.split("\n")
+                 if not line.strip() or line.startswith("•") or line not in seen]
         seen |= set(lines)
         if not "".join(lines).strip():
             continue
@@ -199,8 +200,10 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
         # "Je suis un pro" tapped under "c'est pour quoi ?": the same question, in the right words.
         again, replies = _ask(after, Question(NEED), counts=False)
         return _finish(state, again, replies)
-    if reading.schemes and set(reading.topics) & {ELIGIBILITY, PUBLIC} and not reading.about_calls:
-        return answer(state, reading, "ask_eligibility", today)  # "primo-locataire c possible pour moi ?"
+    if (reading.schemes or reading.question and _in_view(state)) and set(reading.topics) & {ELIGIBILITY, PUBLIC} \
+            and not reading.about_calls:
+        # "primo-locataire c possible pour moi ?", "y en a 2 qui ont 17 ans, ça passe ?" about the scheme shown
+        return answer(state, reading, "ask_eligibility", today)
     lead: list[Reply] = []
     # A question asked along with the facts is answered first — but not what the orientation answers.
     asked = [t for t in _topics(reading, intent) if t not in _ORIENTATION_TOPICS]
@@ -217,6 +220,9 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
         # Facts and a precise question ("…, et sous quel délai le premier rendez-vous ?"): its sentence
         # first, then the orientation.
         lead = [Reply(r.text) for r in details(after, reading, None, _view(after, reading))]
+        if lead and _view(after, reading) == p.STRUCTURE and reading.schemes:
+            # "un jeune vient d'emménager dans le cadre de primo-locataires, que devons-nous faire ?"
+            return _finish(state, after, lead)
     if intent == "ask_orientation" and state.offer != p.QUESTION:
         after = after.replace(asked=())
     said_again = reading.role is not None and (reading.correction or reading.reply == NO)  # "mais non, jsuis un jeune"
@@ -341,7 +347,8 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
     view = _view(state, reading)
     territories = _territories(state, reading)
     territory = knowledge().territory(territories[0]) if territories else None
-    schemes = list(reading.schemes) or ([state.scheme] if state.scheme and not reading.terms else [])
+    in_view = _in_view(state) if ELIGIBILITY in asked else state.scheme  # "ça passe ?" is about the one in view
+    schemes = list(reading.schemes) or ([in_view] if in_view and not reading.terms else [])
     replies: list[Reply] = []
     for topic in asked:
         if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE and state.structure_types and not schemes:
@@ -374,6 +381,9 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
                 replies += [topics.carriers(scheme), *_structure_case(state, scheme_id, today, reading)]
                 continue
             replies += topics.for_scheme(topic, scheme, view, territory, today, reading.text)
+            if topic == PROCEDURE and territory is not None and view != p.STRUCTURE and CONTACT not in asked:
+                # "comment l'inscrire ?" with the commune known: whom to call to do it
+                replies.append(topics.scheme_contact(scheme, view, territory, with_departement=False))
             if topic in (ELIGIBILITY, INFO) and view != p.STRUCTURE:
                 case = _case(state, scheme_id, today)
                 if case is None and topic == ELIGIBILITY and _knows_some(state) and len(schemes) == 1:
@@ -417,10 +427,10 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return _finish(state, after.replace(offer=None), [contacts.outside(reading.place.match, after.role)])
     if absorbed.guess is not None and CONTACT in asked:
         return _continue(state, after, today, absorbed.guess)
-    if ELIGIBILITY in asked and not reading.schemes and not after.scheme and not reading.about_calls:
+    if ELIGIBILITY in asked and not reading.schemes and not _in_view(after) and not reading.about_calls:
         return orient(state, reading, "ask_orientation", today)  # "j'ai droit à quoi ?"
-    if not reading.topics and intent == "ask_scheme_info" and _gives_orientation_facts(reading) \
-            and not reading.about_calls:
+    if set(reading.topics) <= {INFO} and intent in (None, "ask_scheme_info") and _gives_orientation_facts(reading) \
+            and not reading.schemes and not reading.terms and not reading.about_calls:
         # "un jeune de 19 ans sorti de l'ASE a abandonné graine de, vers qui l'orienter ?": a case, not
         # "what is graine de".
         return orient(state, reading, "ask_orientation", today)
@@ -432,7 +442,7 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
     replies, after, asked_here = _answers(after, reading, asked, today)
     if asked_here:
         return _finish(state, after, replies)
-    if reading.needs and _gives_orientation_facts(reading) and not reading.schemes and replies:
+    if reading.needs and _gives_orientation_facts(reading) and not reading.schemes and not reading.terms and replies:
         # "éducateur à Liévin, un séjour avec 6 jeunes de 18 à 22 ans, quel financement ?": the answer,
         # then what fits and whom to call.
         replies = [Reply(r.text) for r in replies]
@@ -451,6 +461,12 @@ def _respond(state: State, after: State, replies: list[Reply]) -> Turn:
     after = after.replace(offer=offer or (p.QUESTION if keep else None))
     replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
     return _finish(state, after, [*replies, *(_reask(after) if keep and not offer else [])])
+
+
+def _in_view(state: State) -> str | None:
+    """The one scheme the conversation is about: named or shown before, or the only one of the need."""
+    needed = _need_schemes(state) or ()
+    return state.scheme or (needed[0] if len(needed) == 1 else None)
 
 
 def _need_schemes(state: State) -> tuple[str, ...] | None:
@@ -507,7 +523,8 @@ def distress(state: State, reading: Reading, today: dt.date, in_handoff: bool = 
     after = absorbed.state
     if after.role is None and reading.first_person and not _foreign(reading):
         after = after.replace(role=p.JEUNE)
-    if reading.danger is None and not state.alert and _gives_orientation_facts(reading) and not _foreign(reading):
+    if reading.danger is None and not state.alert and not _foreign(reading) \
+            and (_gives_orientation_facts(reading) or state.needs):
         # The model heard distress where the words say none, in a message with a need or a situation
         # ("chez mes parents ça se passe mal, je cherche un appart"): the orientation, and the number
         # for when it goes badly, last.

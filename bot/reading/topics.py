@@ -119,6 +119,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "je rentre dans", "je peux y aller", "je peux en profiter", "je peux faire", "il peut", "elle peut",
         "peut il", "peut elle", "y a droit", "j y ai droit", "encore possible", "toujours possible",
         "est il encore possible", "c est possible", "c possible", "est ce possible", "possible pour",
+        "ca passe", "ca passe quand meme", "c est bon pour", "ils peuvent", "elles peuvent",
     ),
     COST: ("on doit payer", "je dois payer", "faut payer", "il faut payer", "c est payant", "payant", "ca coute",
            "c est gratuit", "gratuit", "payer quelque chose", "doit payer", "dois payer", "combien je paye",
@@ -135,7 +136,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
-_SENTENCES = re.compile(r"[?!.]+")
+_SENTENCE_ENDS = re.compile(r"(?<=[?!.])\s+")
 _MIN_PART = 4  # words for a part of a sentence to be a question of its own
 
 
@@ -181,11 +182,19 @@ def topics_in(message: Words) -> list[str]:
 
 
 
-def parts_beyond(text: str, answered: frozenset[str]) -> list[str]:
-    """Each sentence of a question without its parts of other topics than `answered`: "qui décide de
-    l'entrée, et je m'adresse à qui ?" → ["qui decide de l entree"] when `answered` leaves out the contact."""
+def parts_beyond(text: str, answered: frozenset[str], context: bool = False) -> list[str]:
+    """Each question sentence (each sentence when none ends with "?"; with `context`, the sentence
+    before each question instead: "un jeune vient d'emménager. Que devons-nous faire ?") without its
+    parts of other topics than `answered`: "qui décide de l'entrée, et je m'adresse à qui ?" →
+    ["qui decide de l entree"] when `answered` leaves out the contact."""
     found = []
-    for sentence in _SENTENCES.split(text):
+    sentences = [s for s in _SENTENCE_ENDS.split(text) if s.strip()]
+    asked = [i for i, s in enumerate(sentences) if "?" in s]
+    if context:
+        chosen = [sentences[i - 1] for i in asked if i > 0 and "?" not in sentences[i - 1]]
+    else:
+        chosen = [sentences[i] for i in asked] or sentences
+    for sentence in chosen:
         kept = [" ".join(part) for part in _parts(Words.of(sentence)) if set(_table().values(part)) <= answered]
         if kept:
             found.append(" ".join(kept))

@@ -38,7 +38,8 @@ _SPELLINGS = {
     "lassistante": "l assistante", "leduc": "l educateur", "lappart": "l appart", "dappart": "d appart",
     "jusqua": "jusqu a", "jusko": "jusqu a", "maider": "m aider", "maide": "m aide", "mappeler": "m appeler",
     "mapeler": "m appeler", "jdisparais": "je disparais", "darons": "parents", "daronne": "mere", "daron": "pere",
-    "jsrai": "je serai", "jserai": "je serai",
+    "jsrai": "je serai", "jserai": "je serai", "jvoudrai": "je voudrais",
+    "jveu": "je veux", "fo": "faut",
     "tte": "toute", "jdor": "je dors", "jdoi": "je dois", "jdois": "je dois", "jcrois": "je crois", "jsens": "je sens",
 }
 _DIGITS_THEN_LETTERS = re.compile(r"(\d)([^\W\d_])")
