@@ -78,10 +78,13 @@ _SYNONYMS = {
     "rdv": "rendez", "dossier": "dossier demande", "retours": "echanges", "retour": "echanges",
     "decide": "decision", "decident": "decision", "entree": "entree arrivee", "deja": "deja suivi",
     "assistante": "accompagnement", "vient plus": "abandonne arrete", "lache": "abandonne arrete",
-    "decroche": "abandonne arrete", "maladie": "absence", "absent": "absence", "absente": "absence",
-    "tripartite": "trois", "emmenage": "arrivee entree", "emmenager": "arrivee entree", "participe": "trois",
-    "participent": "trois", "assiste": "trois", "assister": "trois",
+    "decroche": "abandonne arrete", "abandonner": "abandonne arrete", "abandonne": "abandonne arrete",
+    "maladie": "absence", "absent": "absence", "absente": "absence", "tripartite": "trois",
+    "emmenage": "arrivee entree", "emmenager": "arrivee entree", "participe": "trois", "participent": "trois",
+    "assiste": "trois", "assister": "trois", "inscrire": "fiche prescription entree",
+    "inscription": "fiche prescription entree", "inscrit": "fiche prescription entree",
 }
+
 _SYNONYM_PATTERN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SYNONYMS), key=len, reverse=True)) + r")\b")
 
 

@@ -57,7 +57,8 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     schemes = context_schemes(state, reading)
     given = "\n".join(r.text for r in against)
     found: list[passages.Passage] = []
-    for context in (False, True):  # the question itself, then what the message says just before it
+    # The question itself; for a structure's "que devons-nous faire ?", what it says just before.
+    for context in (False, True) if view == p.STRUCTURE else (False,):
         parts = parts_beyond(reading.text, replaceable, context)
         found = passages.answering(parts, schemes or tuple(knowledge().schemes), any_scheme=not schemes,
                                    given=given) if parts else []

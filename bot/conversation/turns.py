@@ -429,6 +429,10 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return _continue(state, after, today, absorbed.guess)
     if ELIGIBILITY in asked and not reading.schemes and not _in_view(after) and not reading.about_calls:
         return orient(state, reading, "ask_orientation", today)  # "j'ai droit à quoi ?"
+    if not reading.topics and intent == "ask_contact" and (reading.yes or reading.needs) and not reading.about_calls:
+        # "un jeune de 19 ans sorti de l'ASE a abandonné graine de, vers qui l'orienter ?": the case's
+        # orientation, which ends with whom to call.
+        return orient(state, reading, "ask_orientation", today)
     if set(reading.topics) <= {INFO} and intent in (None, "ask_scheme_info") and _gives_orientation_facts(reading) \
             and not reading.schemes and not reading.terms and not reading.about_calls:
         # "un jeune de 19 ans sorti de l'ASE a abandonné graine de, vers qui l'orienter ?": a case, not

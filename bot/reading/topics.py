@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from bot.knowledge import knowledge
+from bot.reading.roles import stated_role
 from bot.reading.words import PhraseTable, Words
 
 INFO, PUBLIC, CARRIERS, DEADLINE, PERIOD, FUNDING, PAYMENT = (
@@ -182,6 +183,14 @@ def topics_in(message: Words) -> list[str]:
 
 
 
+_ASKING = frozenset("qui que quoi quel quelle quels quelles comment combien quand ou pourquoi est".split())
+
+
+def _introduces(part: list[str]) -> bool:
+    """ "Conseillère à la mission locale de Liévin,": who speaks, not what they ask."""
+    return not _ASKING & set(part) and stated_role(Words(" ".join(part), (tuple(part),))) is not None
+
+
 def parts_beyond(text: str, answered: frozenset[str], context: bool = False) -> list[str]:
     """Each question sentence (each sentence when none ends with "?"; with `context`, the sentence
     before each question instead: "un jeune vient d'emménager. Que devons-nous faire ?") without its
@@ -195,7 +204,8 @@ def parts_beyond(text: str, answered: frozenset[str], context: bool = False) -> 
     else:
         chosen = [sentences[i] for i in asked] or sentences
     for sentence in chosen:
-        kept = [" ".join(part) for part in _parts(Words.of(sentence)) if set(_table().values(part)) <= answered]
+        kept = [" ".join(part) for part in _parts(Words.of(sentence))
+                if set(_table().values(part)) <= answered and not _introduces(part)]
         if kept:
             found.append(" ".join(kept))
         if len(kept) > 1:  # "qui décide de l'entrée et quand démarre-t-elle ?": each half its answer too

@@ -309,3 +309,31 @@ def test_unsure_after_the_suicide_line_is_not_an_intake_form() -> None:
 def test_a_parent_whose_child_disappeared_gets_the_police_then_the_116_000() -> None:
     text = Chat().say("ma fille de 15 ans n'est pas rentrée depuis hier soir, on habite à Liévin", "distress")
     assert text.startswith("Appelez le 17") and "116 000" in text and "Que cherchez-vous" not in text
+
+
+def test_distress_the_model_hears_but_the_words_do_not_keeps_the_orientation() -> None:
+    chat = Chat()
+    chat.say("slt jvoudrai un appart sur bully les mine jai 19ans", "inform")
+    text = chat.say("jcherche, la jsui chez mes darons mais sa se passe mal", "distress")
+    assert "CLLAJ" in text and not text.startswith("Appelle") and "3114" in text.split("\n")[-1]
+
+
+def test_a_landlord_asking_what_to_do_after_an_entry_gets_the_first_month() -> None:
+    text = Chat().say("Bonjour, bailleur social sur le Boulonnais. Un jeune vient d'emménager dans un de nos "
+                      "logements dans le cadre de l'appel à projets primo-locataires. Que devons-nous faire "
+                      "maintenant ?", "ask_orientation")
+    assert "visite à domicile" in text and "Votre structure peut porter" not in text
+
+
+def test_ca_passe_is_about_the_scheme_in_view() -> None:
+    chat = Chat()
+    chat.say("on est 5 potes a avion on veut monter un projet pour nettoyer le terril, on peut avoir des sous ?",
+             "ask_funding")
+    text = chat.say("on a 19 20 ans mais ya 2 gars qui ont 17 ans ca passe ?", "inform")
+    assert "Dès 16 ans" in text and "apprentissage" in text
+
+
+def test_a_procedure_with_the_commune_known_says_whom_to_call() -> None:
+    text = Chat().say("conseillère à la mission locale de Liévin, comment inscrire un jeune de 17 ans décrocheur "
+                      "sur graine de ?", "ask_procedure")
+    assert "fiche de prescription" in text and "03 21 13 19 35" in text
