@@ -57,8 +57,9 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     schemes = context_schemes(state, reading)
     given = "\n".join(r.text for r in against)
     found: list[passages.Passage] = []
-    # The question itself; for a structure's "que devons-nous faire ?", what it says just before.
-    for context in (False, True) if view == p.STRUCTURE else (False,):
+    # The question itself; for a structure's "que devons-nous faire ?" or a question about a named scheme
+    # ("… a abandonné graine de. Vers qui l'orienter ?"), what the message says just before.
+    for context in (False, True) if view == p.STRUCTURE or reading.schemes else (False,):
         parts = parts_beyond(reading.text, replaceable, context)
         found = passages.answering(parts, schemes or tuple(knowledge().schemes), any_scheme=not schemes,
                                    given=given) if parts else []

@@ -31,7 +31,7 @@ def orient_then_fill(servers, sender: str) -> tuple[str, list[str]]:
     """A 16-year-old drop-out in Lens: orientation ("graine de" fits), then the sheet."""
     transcript = ["> g 16 ans et jhabite a lens"]
     replies = answer_questions(servers, sender, servers.say(sender, "g 16 ans et jhabite a lens"),
-                               {"decrochage_scolaire": "oui", "neet": "oui"}, transcript)
+                               {"besoin": "formation", "decrochage_scolaire": "oui", "neet": "oui"}, transcript)
     assert "/request_sheet" in str(replies), "\n".join(transcript) + texts(replies)
     collected, filled = fill_sheet(servers, sender, ANSWERS)
     return texts(collected), transcript + filled

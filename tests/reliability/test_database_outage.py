@@ -43,20 +43,19 @@ def test_an_outage_gets_an_apology_and_the_conversation_resumes_intact(behind_a_
     servers, proxy = behind_a_proxy
     sender = f"panne-{uuid.uuid4().hex[:8]}"
     servers.say(sender, "je cherche une aide")
-    servers.say(sender, '/inform{"role": "jeune"}')
-    assert "commune" in texts(servers.say(sender, "17"))
+    assert "commune" in texts(servers.say(sender, '/inform{"besoin": "logement"}'))
 
     proxy.cut()
     try:
-        during = servers.say(sender, "Lens")
+        during = servers.say(sender, "17 ans, Lens")
     finally:
         proxy.restore()
     assert texts(during) == APOLOGY
 
-    after = texts(servers.say(sender, "Lens"))
-    assert "?" in after and "Bonjour" not in after and "commune" not in after, after
+    after = texts(servers.say(sender, "17 ans, Lens"))
+    assert "Pour le logement" in after and "Bonjour" not in after and "commune" not in after, after
     state = servers.tracker(sender)
     assert state["slots"]["age"] == 17 and state["slots"]["commune"] == "Lens"
-    assert state["active_loop"]["name"] == "orientation_form"
+    assert state["slots"]["pending_fact"] == "groupe:logement"
     users = [e["text"] for e in state["events"] if e["event"] == "user"]
-    assert users.count("Lens") == 1  # the turn during the outage left nothing behind
+    assert users.count("17 ans, Lens") == 1  # the turn during the outage left nothing behind

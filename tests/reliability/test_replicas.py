@@ -29,16 +29,16 @@ def replicas(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def test_a_conversation_alternating_between_replicas_keeps_its_form(replicas) -> None:  # noqa: ANN001
     a, b = replicas
     sender = f"alterne-{uuid.uuid4().hex[:8]}"
-    assert "jeune" in texts(a.say(sender, "je cherche une aide"))
-    asked_age = texts(b.say(sender, '/inform{"role": "jeune"}'))
-    assert "âge" in asked_age, asked_age
-    asked_commune = texts(a.say(sender, "17"))
-    assert "commune" in asked_commune, asked_commune
-    next_question = texts(b.say(sender, "Lens"))
-    assert "?" in next_question and "Bonjour" not in next_question, next_question
-    state = a.tracker(sender)
+    assert "cherches" in texts(a.say(sender, "je cherche une aide"))
+    asked_age = texts(b.say(sender, '/inform{"besoin": "logement"}'))
+    assert "âge" in asked_age and "commune" in asked_age, asked_age
+    next_question = texts(a.say(sender, "17 ans, Lens"))
+    assert "Pour le logement" in next_question and "Bonjour" not in next_question, next_question
+    state = b.tracker(sender)
     assert state["slots"]["age"] == 17 and state["slots"]["commune"] == "Lens"
-    assert state["slots"]["territoire"] == "lens_lievin" and state["active_loop"]["name"] == "orientation_form"
+    assert state["slots"]["territoire"] == "lens_lievin" and state["slots"]["pending_fact"] == "groupe:logement"
+    result = texts(b.say(sender, '/inform{"situation": "recherche_logement"}'))
+    assert "CLLAJ" in result and "Lens-Liévin" in result, result
 
 
 def test_a_burst_sent_to_both_replicas_is_handled_once_each_turn_whole(replicas) -> None:  # noqa: ANN001
