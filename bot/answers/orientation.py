@@ -19,6 +19,8 @@ PERSON = Button("Parler à quelqu'un", "/request_human")
 OTHERS = Button("Autres aides", intent_payload("ask_orientation", besoin="autres"))
 SHEET = Button("Préparer la fiche", "/request_sheet")
 
+NEXT_STEP = "Prochaine étape — "
+
 
 def why_we_ask(fact: str, role: str | None) -> Reply:
     """ "Pourquoi tu me demandes ça ?" """
@@ -148,7 +150,7 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
         text += "\n" + pick(role, f"Peut-être aussi : {join_fr(maybe)}.", f"Peut-être aussi : {join_fr(maybe)}.")
     # Two needs ("un appart et un taf"): the door of the second need too, even if its scheme is a "maybe".
     doors = [*shown, *pending[:2]] if eligible and len(needs) > 1 else shown
-    step = "Prochaine étape — " + "\n".join(_contact_lines(doors, orientation, role))
+    step = NEXT_STEP + "\n".join(_contact_lines(doors, orientation, role))
     return [Reply(text), Reply(step, tuple(buttons))]
 
 

@@ -37,11 +37,21 @@ def context_schemes(state: State, reading: Reading) -> tuple[str, ...]:
     if state.engine_role == p.STRUCTURE and state.structure_types:  # the calls it may answer
         return tuple(s.id for s in knowledge().schemes.values()
                      if set(s.carriers.eligible) & state.structure_types)
-    if state.needs and state.engine_role != p.STRUCTURE:
-        vocabulary = knowledge().vocabulary
-        ids = (s for n in state.needs if n in vocabulary.need_ids for s in vocabulary.need(n).schemes)
-        return tuple(dict.fromkeys(ids))
-    return ()
+    return need_schemes(state)
+
+
+# A structure's housing or insertion words say what it does, not which call it asks about; a
+# project with young people is the FAJ Co's call only.
+_STRUCTURE_NEEDS = frozenset({"projet"})
+
+
+def need_schemes(state: State) -> tuple[str, ...]:
+    """The schemes of the person's need, for a question that names none ("quel financement ?" about a
+    group trip: the FAJ Co)."""
+    vocabulary = knowledge().vocabulary
+    needs = [n for n in state.needs if n in vocabulary.need_ids
+             and (state.engine_role != p.STRUCTURE or n in _STRUCTURE_NEEDS)]
+    return tuple(dict.fromkeys(s for n in needs for s in vocabulary.need(n).schemes))
 
 
 def details(state: State, reading: Reading, intent: str | None, view: str | None,

@@ -27,7 +27,7 @@ from bot.answers.reply import Reply, pick
 from bot.answers.schemes import call_window_line
 from bot.communes import OUTSIDE
 from bot.conversation import protocol as p
-from bot.conversation.details import details
+from bot.conversation.details import details, need_schemes
 from bot.conversation.facts import absorb
 from bot.conversation.planner import Plan, plan
 from bot.conversation.questions import CONFIRM_COMMUNE, NEED, Question, confirm_commune, parse_question, wording
@@ -86,6 +86,10 @@ def flatten(text: str) -> str:
     return "".join(out)
 
 
+def _said(line: str) -> str:
+    return line.removeprefix(orientation.NEXT_STEP)
+
+
 def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool = False,
             greeting: bool = False) -> Turn:
     """Acronyms explained the first time, the notice on the first turn, the slots that changed."""
@@ -99,11 +103,13 @@ def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool 
     out: list[Reply] = []
     seen: set[str] = set()
     for reply in replies:
-        # Two topics with the same line (a contact asked twice): said once.
+        # Two topics with the same line (a contact asked twice, then the result's next step): said once.
         lines = [line for line in reply.text.split("\n")
-                 if not line.strip() or line.startswith("•") or line not in seen]
-        seen |= set(lines)
+                 if not line.strip() or line.startswith("•") or _said(line) not in seen]
+        seen |= {_said(line) for line in lines}
         if not "".join(lines).strip():
+            if reply.buttons and out and not out[-1].buttons:
+                out[-1] = Reply(out[-1].text, reply.buttons)  # the choices stay
             continue
         reply = Reply("\n".join(lines), reply.buttons)
         text, explained = explain(reply.text, explained)
@@ -371,7 +377,7 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
                 replies += topics.contact_all(view, territory, housing=housing) or [contacts.ask_commune(view)]
             continue
         if not schemes:
-            replies += topics.for_all(topic, view, territory, today, ids=_need_schemes(state))
+            replies += topics.for_all(topic, view, territory, today, ids=need_schemes(state) or None)
             continue
         for scheme_id in schemes[:MAX_SCHEMES]:
             scheme = knowledge().scheme(scheme_id)
@@ -469,18 +475,8 @@ def _respond(state: State, after: State, replies: list[Reply]) -> Turn:
 
 def _in_view(state: State) -> str | None:
     """The one scheme the conversation is about: named or shown before, or the only one of the need."""
-    needed = _need_schemes(state) or ()
+    needed = need_schemes(state)
     return state.scheme or (needed[0] if len(needed) == 1 else None)
-
-
-def _need_schemes(state: State) -> tuple[str, ...] | None:
-    """The schemes of the person's need, for a question that names none ("quel financement ?" about a
-    group trip: the FAJ Co); None when no need is known."""
-    if not state.needs or state.engine_role == p.STRUCTURE:
-        return None
-    vocabulary = knowledge().vocabulary
-    ids = [s for n in state.needs if n in vocabulary.need_ids for s in vocabulary.need(n).schemes]
-    return tuple(dict.fromkeys(ids)) or None
 
 
 def _knows_some(state: State) -> bool:

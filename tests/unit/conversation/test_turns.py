@@ -337,3 +337,20 @@ def test_a_procedure_with_the_commune_known_says_whom_to_call() -> None:
     text = Chat().say("conseillère à la mission locale de Liévin, comment inscrire un jeune de 17 ans décrocheur "
                       "sur graine de ?", "ask_procedure")
     assert "fiche de prescription" in text and "03 21 13 19 35" in text
+
+
+def test_a_contact_asked_with_a_case_is_given_once() -> None:
+    chat = Chat()
+    text = chat.say("bonjour je suis éducatrice en MECS à Arras, une jeune de 17 ans va sortir en juin, quelles aides "
+                    "pour son logement ? et qui contacter ?", "ask_orientation")
+    assert text.count("03 21 15 21 10") == 1 and "Coordo ASE" in text
+    assert "/request_human" in chat.payloads
+
+
+def test_a_structure_with_a_youth_project_gets_the_faj_co_figures_only() -> None:
+    chat = Chat()
+    text = chat.say("Bonjour, je dirige une association d'éducation populaire à Boulogne. On voudrait monter un projet "
+                    "avec des jeunes du quartier, c'est quoi le montant max et jusqu'à quand on peut déposer ?",
+                    "ask_funding")
+    assert "15/09/2026" in text and "03 21 99 46 55" in text
+    assert "52 000" not in text and "Solutions logement" not in text
