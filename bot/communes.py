@@ -31,7 +31,9 @@ leading words such as "j'habite à" when the whole text is not a name. Then, in 
 6. exact name of a commune outside the 62 → hors_62 ("Lille (59)");
 7. one typo (insertion, deletion, substitution or swap of two neighbours) from a name of the 62,
    for names of 4 characters or more → "approx"; several equally close communes → ambiguous;
-8. inconnue.
+8. a name cut short, 8 characters or more, that begins the names of at most three communes of the
+   62 ("fauquemberg") → "approx", ambiguous when several;
+9. inconnue.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ INSEE_PREFIX = "insee:"  # commune buttons carry "insee:62193": never read as a 
 MAX_TYPOS = 1
 MIN_FUZZY_LENGTH = 4
 MIN_PREFIX_LENGTH = 4
+MIN_CUT_LENGTH = 8  # a name cut short: long enough to say which commune it begins
+MAX_CUT_CANDIDATES = 3
 # A commune name is not "begun" by a prefix ending with one of these words ("Saint", "Boulogne sur").
 _PREFIX_STOP_WORDS = frozenset(
     "a au aux d de des du en l la le les lez sous sur saint sainte notre dame pres".split()
@@ -387,7 +391,7 @@ class Communes:
             return self._match(text, self._by_prefix[name], VIA_APPROX)
         if name in self._outside_by_name:
             return self._outside_match(text, self._outside_by_name[name])
-        close = self._close_names(name)
+        close = self._close_names(name) or self._cut_short(name)
         if close:
             return self._match(text, close, VIA_APPROX)
         return CommuneMatch(text, UNKNOWN)
@@ -473,6 +477,13 @@ class Communes:
             if distance == best
             for commune in (*self._by_name.get(key, ()), *self._by_former_name.get(key, ()))
         )
+
+    def _cut_short(self, name: str) -> tuple[Commune, ...]:
+        """The few communes of the 62 whose current name begins with a long enough `name`."""
+        if len(name) < MIN_CUT_LENGTH:
+            return ()
+        begun = [c for key, group in self._by_name.items() if key.startswith(name) for c in group]
+        return _popularity_order(begun) if len(begun) <= MAX_CUT_CANDIDATES else ()
 
     @staticmethod
     def _match(text: str, candidates: tuple[Commune, ...], via: str) -> CommuneMatch:

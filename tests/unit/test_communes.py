@@ -228,6 +228,17 @@ def test_two_typos_and_short_inputs_are_not_guessed(
     assert registry.resolve(text).status == "inconnue"
 
 
+@pytest.mark.parametrize(("text", "expected"), [("fauquemberg", "Fauquembergues"), ("hénin beaumon", "Hénin-Beaumont"), ("Bully les mi", "Bully-les-Mines")])
+def test_a_name_cut_short_is_the_commune_it_begins(registry: Communes, text: str, expected: str) -> None:
+    match = registry.resolve(text)
+    assert (match.status, match.via, match.commune.name) == ("resolved", "approx", expected)
+
+
+def test_a_short_or_common_beginning_is_not_guessed(registry: Communes) -> None:
+    assert registry.resolve("Fauquem").status == "inconnue"  # 7 letters: too short to say
+    assert registry.resolve("Saint-Martin-").status != "resolved"  # begins a dozen names
+
+
 def test_an_exact_name_outside_the_62_beats_a_typo_inside() -> None:
     match = communes().resolve("Clais")  # a commune of the Seine-Maritime, one letter from Calais
     assert (match.status, match.outside_name) == ("hors_62", "Clais (76)")
