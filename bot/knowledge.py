@@ -487,6 +487,11 @@ class Scheme(Model):
         )
 
     @property
+    def plural(self) -> bool:
+        """Whether its name takes a plural verb ("les CLLAJ peuvent…")."""
+        return self.the_name.startswith("les ")
+
+    @property
     def requires_residence(self) -> bool:
         return any(
             isinstance(c, ResidenceCondition)

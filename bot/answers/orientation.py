@@ -207,7 +207,8 @@ def verdict(scheme_id: str, orientation: Orientation, role: str | None) -> Reply
         reasons = [r for r in found.reasons if "{commune}" not in r]
         condition = "" if found.status == ELIGIBLE else pick(role, ", si tu habites le Pas-de-Calais",
                                                               ", pour un jeune qui habite le Pas-de-Calais")
-        text = pick(role, f"{name} peut te correspondre{condition}. ", f"{name} peut correspondre{condition}. ")
+        may = "peuvent" if found.scheme.plural else "peut"
+        text = pick(role, f"{name} {may} te correspondre{condition}. ", f"{name} {may} correspondre{condition}. ")
         text += " ".join(reasons[:MAX_REASONS])
         own = [c.text for c, when in found.scheme.checks if when is not None and c.text in found.to_check]
         if own:
@@ -218,7 +219,8 @@ def verdict(scheme_id: str, orientation: Orientation, role: str | None) -> Reply
 
 def fits(verdict: Reply) -> bool:
     """Whether a verdict of `verdict()` says the scheme may fit."""
-    return "peut te correspondre" in verdict.text or "peut correspondre" in verdict.text
+    return any(f"{may} {what}" in verdict.text for may in ("peut", "peuvent")
+               for what in ("te correspondre", "correspondre"))
 
 
 def structure_verdict(found: SchemeResult) -> Reply | None:

@@ -354,3 +354,11 @@ def test_a_structure_with_a_youth_project_gets_the_faj_co_figures_only() -> None
                     "ask_funding")
     assert "15/09/2026" in text and "03 21 99 46 55" in text
     assert "52 000" not in text and "Solutions logement" not in text
+
+
+def test_the_verdict_on_a_plural_scheme_agrees() -> None:
+    chat = Chat()
+    chat.say("slt jsui a la rue depuis hier jai 20 an", "ask_orientation")
+    chat.say("non merci", "deny")
+    text = chat.say("et c quoi le cllaj", "ask_scheme_info")
+    assert "Les CLLAJ peuvent te correspondre" in text and "CLLAJ peut" not in text
