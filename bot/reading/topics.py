@@ -8,6 +8,7 @@ meaning of a term of the glossary; "c'est quoi le CLLAJ" asks about a scheme.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.knowledge import knowledge
@@ -137,13 +138,23 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Phrases with a topic's words that ask nothing: "je sais pas où aller" says a need for a roof, it
+# does not ask where to turn. Matched first (longest), they hide the shorter phrase.
+_NOT_ASKED = ("sais pas ou aller", "sais plus ou aller", "sait pas ou aller", "sait plus ou aller",
+              "nulle part ou aller", "nul part ou aller", "pas d endroit ou aller")
+
 _SENTENCE_ENDS = re.compile(r"(?<=[?!.])\s+")
 _MIN_PART = 4  # words for a part of a sentence to be a question of its own
 
 
 @lru_cache(maxsize=1)
 def _table() -> PhraseTable:
-    return PhraseTable.build((phrase, topic) for topic, phrases in _PHRASES.items() for phrase in phrases)
+    return PhraseTable.build([*((phrase, "") for phrase in _NOT_ASKED),
+                              *((phrase, topic) for topic, phrases in _PHRASES.items() for phrase in phrases)])
+
+
+def _asked(part: Sequence[str]) -> list[str]:
+    return [topic for topic in _table().values(part) if topic]
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +184,7 @@ def topics_in(message: Words) -> list[str]:
     it ("c'est quoi le montant" asks the amount)."""
     found: list[str] = []
     for part in _parts(message):
-        topics = _table().values(part)
+        topics = _asked(part)
         if DEFINITION in topics:
             topics = [INFO if t == DEFINITION else t for t in topics]
         precise = [t for t in topics if t != INFO]
@@ -205,7 +216,7 @@ def parts_beyond(text: str, answered: frozenset[str], context: bool = False) -> 
         chosen = [sentences[i] for i in asked] or sentences
     for sentence in chosen:
         kept = [" ".join(part) for part in _parts(Words.of(sentence))
-                if set(_table().values(part)) <= answered and not _introduces(part)]
+                if set(_asked(part)) <= answered and not _introduces(part)]
         if kept:
             found.append(" ".join(kept))
         if len(kept) > 1:  # "qui décide de l'entrée et quand démarre-t-elle ?": each half its answer too

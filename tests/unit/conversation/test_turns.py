@@ -362,3 +362,11 @@ def test_the_verdict_on_a_plural_scheme_agrees() -> None:
     chat.say("non merci", "deny")
     text = chat.say("et c quoi le cllaj", "ask_scheme_info")
     assert "Les CLLAJ peuvent te correspondre" in text and "CLLAJ peut" not in text
+
+
+def test_a_young_person_leaving_care_with_nowhere_to_go_gets_housing_and_the_coordo_ase() -> None:
+    chat = Chat()
+    first = chat.say("jai 18 ans je sors de foyer en janvier jsais pas ou aller", "ask_orientation")
+    assert "CLLAJ" in first and "Coordo ASE" in first and "Dans quelle commune" not in first
+    assert "FAJ Co" not in first
+    assert "03 21 00 01 96" in chat.say("calais", "inform")

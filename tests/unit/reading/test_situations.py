@@ -17,6 +17,10 @@ from bot.reading import read
     ("je suis sans emploi et sans logement", {"neet", "sans_logement"}, set()),
     ("j'arrive pas à payer mon loyer", {"maintien_logement_difficile"}, set()),
     ("je touche pas le rsa", set(), {"rsa"}),
+    ("jai 18 ans je sors de foyer en janvier jsais pas ou aller", {"ase_confie", "recherche_logement"}, set()),
+    ("jai nulle part ou aller ce soir", {"sans_logement"}, set()),
+    ("jsuis enceinte mon copain ma mise dehors jsais pas ou aller cette nuit",
+     {"rupture_familiale", "sans_logement"}, set()),
 ])
 def test_situations(text: str, yes: set[str], no: set[str]) -> None:
     reading = read(text)
