@@ -31,4 +31,7 @@ def test_a_question_about_a_term_taken_for_small_talk_becomes_the_question() -> 
     assert message.get("intent")["name"] == "ask_scheme_info" and message.get("intent_ranking")[1]["confidence"] < 0.9
     assert question_intent("c'est quand la date limite du FAJ Co ?", "greet") == "ask_deadline"
     assert question_intent("il fait beau aujourd'hui ?", "out_of_scope") is None
+    assert question_intent("il pleut à Arras ?", "out_of_scope") is None  # a place alone: still the weather
+    assert question_intent("tu connais une bonne pizzeria à Lens ?", "chitchat") is None
+    assert question_intent("jai 17 ans jsuis a lens, y a quoi pour moi", "out_of_scope") == "inform"
     assert question_intent("c'est quoi le FAJ Co ?", "ask_scheme_info") is None  # already a question
