@@ -69,7 +69,12 @@ class Reading:
     @property
     def states_facts(self) -> bool:
         """Whether the message gives something about the person (age, place, situation, role, need)."""
-        return bool(self.age is not None or self.place or self.yes or self.no or self.role or self.needs)
+        return bool(self.place) or self.speaks_of_person
+
+    @property
+    def speaks_of_person(self) -> bool:
+        """Whether the message says something of the person beyond a place: "il pleut à Arras ?" does not."""
+        return bool(self.age is not None or self.yes or self.no or self.role or self.needs)
 
 
 def _payload(entities: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
