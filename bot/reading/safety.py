@@ -38,6 +38,8 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "m endormir pour toujours", "en finir avec la vie", "je vais sauter", "si je disparais",
         "si je disparaissais demain", "changera rien pour personne", "changerait rien pour personne",
         "si j etais plus la", "si je suis plus la", "si je n etais plus la", "plus la pour personne",
+        "plus l interet de vivre", "vois plus l interet de rien", "vois plus l interet de vivre",
+        "vois plus aucun interet", "vois pas l interet de vivre",
         "manquerais a personne", "manquerai a personne",
     ),
     VIOLENCE: (
@@ -96,6 +98,7 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "desesperee", "personne pour m aider", "je suis tout seul", "je suis toute seule", "angoisse",
         "crise d angoisse", "deprime", "depression", "je pleure tout le temps", "j arrive plus a rien", "sos",
         "personne peut m aider", "personne ne peut m aider", "personne peut rien pour moi",
+        "vois plus l interet", "j en peux plus de tout",
     ),
 }
 

@@ -21,6 +21,7 @@ _SPELLINGS = {
     "jvx": "je veux", "jvoudrais": "je voudrais", "jcherche": "je cherche", "jsais": "je sais", "jsai": "je sais",
     "chai": "je sais", "jen": "j en", "jme": "je me", "jvais": "je vais", "jdors": "je dors", "jdort": "je dors",
     "jpeux": "je peux", "jpx": "je peux", "jetais": "j etais", "jtais": "j etais", "jais": "j ai",
+    "jpp": "j en peux plus", "jvois": "je vois",
     "jsp": "je sais pas", "jpense": "je pense", "jfais": "je fais", "jtravaille": "je travaille",
     "jaccompagne": "j accompagne", "jarrive": "j arrive", "jcomprends": "je comprends", "ya": "il y a",
     "yavait": "il y avait", "pa": "pas", "koi": "quoi", "kwa": "quoi", "quoa": "quoi", "pr": "pour", "ds": "dans",

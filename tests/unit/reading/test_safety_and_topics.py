@@ -9,6 +9,7 @@ from bot.reading.safety import DISTRESS, IMMEDIATE, MISSING, NO_SHELTER, SHELTER
 @pytest.mark.parametrize(("text", "kind"), [
     ("jen ai marre de tout jai envie de crever", SUICIDE),
     ("je veux me tuer", SUICIDE),
+    ("jpp de tout franchement jvois plus l'interet de rien", SUICIDE),  # said without a danger word
     ("I want to kill myself", SUICIDE),
     ("بدي موت", SUICIDE),
     ("mon père me frappe", VIOLENCE),
