@@ -106,6 +106,9 @@ _TABLE = PhraseTable.build([
     *((f"{title} de {what}", STRUCTURE) for title in ("directeur", "directrice", "president", "presidente")
       for what in ("l association", "la structure", "l asso", "notre association", "la mission locale", "l e2c")),
     ("je dirige une", STRUCTURE), ("je dirige un", STRUCTURE), ("je dirige l", STRUCTURE),
+    ("je preside une", STRUCTURE), ("je preside un", STRUCTURE), ("je preside l", STRUCTURE),
+    ("notre club", STRUCTURE), ("mon club", STRUCTURE), ("president du club", STRUCTURE),
+    ("presidente du club", STRUCTURE), ("president d un club", STRUCTURE), ("presidente d un club", STRUCTURE),
     # young people speaking for themselves
     ("je suis un jeune", JEUNE), ("je suis une jeune", JEUNE), ("je suis jeune", JEUNE), ("c est pour moi", JEUNE),
     ("pour moi meme", JEUNE), ("c pour moi", JEUNE), ("moi je suis jeune", JEUNE), ("je suis le jeune", JEUNE),

@@ -370,3 +370,10 @@ def test_a_young_person_leaving_care_with_nowhere_to_go_gets_housing_and_the_coo
     assert "CLLAJ" in first and "Coordo ASE" in first and "Dans quelle commune" not in first
     assert "FAJ Co" not in first
     assert "03 21 00 01 96" in chat.say("calais", "inform")
+
+
+def test_a_club_president_is_a_structure_and_gets_the_faj_co_deadline() -> None:
+    text = Chat().say("Bonsoir, je préside un club de foot à Bapaume, nos U19 veulent organiser un tournoi solidaire "
+                      "l'été prochain. Le Département peut nous aider ? Il faut déposer quand ?", "ask_procedure")
+    assert "15/09/2026" in text and "E partenaire" in text
+    assert "Quel âge as-tu" not in text and "52 000" not in text
