@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.reading.words import PhraseTable, Words
+from bot.reading.words import NEGATIONS, PhraseTable, Words
 
 SUICIDE, VIOLENCE, IMMEDIATE, NO_SHELTER, SHELTER_FULL, MISSING, DISTRESS = (
     "suicide", "violence", "danger_immediat", "sans_abri", "115_plein", "disparition", "detresse")
@@ -186,9 +186,21 @@ def cannot_call(message: Words) -> bool:
     return bool(_CANNOT_CALL.matches(message.all))
 
 
+# "je suis pas à la rue", "j'ai jamais été SDF", "je suis plus à la rue": a state denied, not a night
+# without shelter. Only that kind, and only a denied state: "je veux pas dormir dehors" is still one.
+_BEING = frozenset({"suis", "es", "est", "etais", "etait", "ete", "sommes", "sont"})
+
+
+def _denied_state(words: tuple[str, ...], start: int) -> bool:
+    before = set(words[max(0, start - 3):start])
+    return bool(before & NEGATIONS) and bool(before & _BEING)
+
+
 def danger_in(message: Words) -> Danger | None:
     """The kinds of danger the message speaks of, or None."""
-    found = set(_latin_table().values(message.all))
+    words = message.all
+    found = {kind for start, _, kind in _latin_table().matches(words)
+             if not (kind == NO_SHELTER and _denied_state(words, start))}
     if _ARABIC_SCRIPT.search(message.text):
         folded = fold_arabic(message.text)
         found |= {kind for phrase, kind in _arabic_phrases() if phrase in folded}

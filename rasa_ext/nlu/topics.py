@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.answers import passages
 from bot.knowledge import SCHEME_IDS
-from bot.reading import read
+from bot.reading import Reading, read
 from bot.reading.language import FRENCH
 from rasa_ext.nlu.promote import promote
 
@@ -54,11 +54,19 @@ def question_intent(text: str, intent: str | None) -> str | None:
         return INTENT_OF_TOPIC.get(reading.topics[0])
     if intent not in OFF_TOPIC:
         return None
-    if reading.speaks_of_person:  # a place alone does not: "il pleut à Arras ?" stays off-topic
+    if _says_own_facts(reading):  # "il pleut à Arras ?", "excellent travail" stay off-topic
         return "inform"
     if reading.question and passages.answering([text], SCHEME_IDS, any_scheme=True):
         return "ask_procedure"
     return None
+
+
+def _says_own_facts(reading: Reading) -> bool:
+    """Facts of the person, not a place alone; a need only when the person speaks of their own
+    ("je cherche du travail"): "excellent travail" is a compliment."""
+    if not reading.speaks_of_person:
+        return False
+    return bool(reading.age is not None or reading.yes or reading.no or reading.role or reading.first_person)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
