@@ -32,6 +32,9 @@ def test_a_question_about_a_term_taken_for_small_talk_becomes_the_question() -> 
     assert question_intent("c'est quand la date limite du FAJ Co ?", "greet") == "ask_deadline"
     assert question_intent("il fait beau aujourd'hui ?", "out_of_scope") is None
     assert question_intent("il pleut à Arras ?", "out_of_scope") is None  # a place alone: still the weather
+    assert question_intent("il fait froid dehors ?", "out_of_scope") is None  # the weather, not a night outside
+    assert question_intent("excellent travail", "chitchat") is None  # a compliment, not a job search
+    assert question_intent("je cherche du travail", "chitchat") == "inform"
     assert question_intent("tu connais une bonne pizzeria à Lens ?", "chitchat") is None
     assert question_intent("jai 17 ans jsuis a lens, y a quoi pour moi", "out_of_scope") == "inform"
     assert question_intent("c'est quoi le FAJ Co ?", "ask_scheme_info") is None  # already a question

@@ -23,6 +23,8 @@ from bot.reading.safety import DISTRESS, IMMEDIATE, MISSING, NO_SHELTER, SHELTER
     ("le 115 est plein", SHELTER_FULL),
     ("et ce soir jdors ou moi", NO_SHELTER),
     ("jsui a aire sur la lys ya un endroit ou aller ?", NO_SHELTER),
+    ("je veux pas dormir dehors ce soir", NO_SHELTER),  # a fear for tonight, not a denial
+    ("je suis pas bien je suis à la rue", NO_SHELTER),
     ("personne peut maider de tte facon", DISTRESS),
     ("ma fille de 15 ans n'est pas rentrée depuis hier soir", MISSING),
     ("vous ne comprenez pas, ma fille a disparu !", MISSING),
@@ -33,7 +35,9 @@ def test_danger_in_french_english_and_arabic(text: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["je cherche une aide", "aidez moi a trouver un logement", "c'est quoi le 115",
-                                  "je vais crever de faim", "date limite du FAJ Co ?"])
+                                  "je vais crever de faim", "date limite du FAJ Co ?",
+                                  # the answer to "es-tu sans logement ?", not a night outside
+                                  "non je suis pas à la rue", "non j'ai jamais été SDF", "je suis plus à la rue"])
 def test_no_false_alarm_on_ordinary_messages(text: str) -> None:
     assert read(text).danger is None
 
