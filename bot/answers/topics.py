@@ -7,6 +7,8 @@ compact line per scheme — never "which scheme?" when the answer can be given.
 
 from __future__ import annotations
 
+import json
+
 import datetime as dt
 from collections.abc import Callable, Sequence
 from itertools import groupby
@@ -130,11 +132,22 @@ def volumes(scheme: Scheme) -> Reply:
     return Reply(f"{scheme.short_title} : {scheme.volumes}")
 
 
+CHECK_BUTTON = "Vérifier"
+
+
 def check_offer(scheme: Scheme, role: str | None) -> Reply:
     """After the rule: "shall I check your case?"."""
     return Reply(pick(role, "Tu veux que je vérifie si ça marche pour toi ? Trois questions au plus.",
                       "Voulez-vous que je vérifie pour une situation précise ? Trois questions au plus."),
-                 (Button("Vérifier", intent_payload("ask_orientation", besoin=scheme.id)),))
+                 (Button(CHECK_BUTTON, intent_payload("ask_orientation", besoin=scheme.id)),))
+
+
+def checked_scheme(reply: Reply) -> str | None:
+    """The scheme whose check `reply` offers, if it is that offer."""
+    if not reply.buttons or reply.buttons[0].title != CHECK_BUTTON:
+        return None
+    payload = reply.buttons[0].payload
+    return json.loads(payload[payload.index("{"):]).get("besoin")
 
 
 def for_scheme(topic: str, scheme: Scheme, role: str | None, territory: Territory | None,

@@ -54,14 +54,21 @@ def need_schemes(state: State) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for n in needs for s in vocabulary.need(n).schemes))
 
 
-def details(state: State, reading: Reading, intent: str | None, view: str | None,
-            against: Sequence[Reply] = ()) -> list[Reply]:
-    """The knowledge's sentences that answer the question better than the replies `against` (the
-    topics' answers) do. Never for "am I eligible?" or "what is it?": the engine and the presentation
-    answer those."""
-    # "Que devons-nous faire maintenant ?" of a landlord about the scheme it runs is not the engine's.
+def engine_asked(reading: Reading, intent: str | None, view: str | None) -> bool:
+    """Whether the message asks "am I eligible?" or "what is it?", which the engine and the
+    presentation answer. "Que devons-nous faire maintenant ?" of a landlord about the scheme it runs
+    is not the engine's."""
     engine_question = intent in _NOT_FOR and not (view == p.STRUCTURE and reading.schemes)
-    if not reading.question or reading.button or engine_question or set(reading.topics) & _NOT_HERE:
+    return engine_question or bool(set(reading.topics) & _NOT_HERE)
+
+
+def details(state: State, reading: Reading, intent: str | None, view: str | None,
+            against: Sequence[Reply] = (), beside_engine: bool = False) -> list[Reply]:
+    """The knowledge's sentences that answer the question better than the replies `against` (the
+    topics' answers) do. For a question the engine answers, nothing, unless `beside_engine`: then
+    the sentences for its other parts ("le Coordo ASE c'est possible, et quel délai pour le premier
+    rendez-vous ?": the 15 days), `against` holding the engine's answer."""
+    if not reading.question or reading.button or (engine_asked(reading, intent, view) and not beside_engine):
         return []
     replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
     schemes = context_schemes(state, reading)

@@ -27,7 +27,8 @@ PERSON = "person"        # "Tu veux qu'une personne te recontacte ?"
 CONTACT = "contact"      # "Dans quelle commune ?" to give a contact
 ERASE = "erase"          # "Tu veux que j'efface tout ?"
 QUESTION = "question"    # an orientation question (pending_fact says which)
-OFFERS = (PERSON, CONTACT, ERASE, QUESTION)
+CHECK = "check"          # "Tu veux que je vérifie ?" under a scheme's rule (pending_fact: the scheme)
+OFFERS = (PERSON, CONTACT, ERASE, QUESTION, CHECK)
 
 # --- roles (slot role) -----------------------------------------------------------------------
 JEUNE, PRO, STRUCTURE, PROCHE = "jeune", "professionnel", "structure", "proche"

@@ -27,7 +27,7 @@ from bot.answers.reply import Reply, pick
 from bot.answers.schemes import call_window_line
 from bot.communes import OUTSIDE
 from bot.conversation import protocol as p
-from bot.conversation.details import details, need_schemes
+from bot.conversation.details import details, engine_asked, need_schemes
 from bot.conversation.facts import absorb
 from bot.conversation.planner import Plan, plan
 from bot.conversation.questions import CONFIRM_COMMUNE, NEED, Question, confirm_commune, parse_question, wording
@@ -36,7 +36,7 @@ from bot.eligibility.engine import ELIGIBLE, INCOMPLETE, INELIGIBLE
 from bot.knowledge import knowledge
 from bot.reading import Reading
 from bot.reading.language import OTHER
-from bot.reading.replies import NO, UNSURE
+from bot.reading.replies import NO, UNSURE, YES
 from bot.reading.safety import DISTRESS
 from bot.reading.topics import CARRIERS, CONTACT, DEADLINE, ELIGIBILITY, INFO, PROCEDURE, PUBLIC
 
@@ -193,8 +193,13 @@ def orient(state: State, reading: Reading, intent: str | None, today: dt.date) -
     urgent = _urgent_first(state, reading, today)
     if urgent is not None:
         return urgent
+    if state.offer == p.CHECK and state.pending and reading.reply == YES and not reading.states_facts:
+        # "oui" to "Tu veux que je vérifie ?": the check of that scheme, as its button does
+        return orient(state.replace(offer=None, pending=None), read_payload(state.pending), "ask_orientation", today)
     absorbed = absorb(state, reading)
     after = absorbed.state
+    if state.offer == p.CHECK:
+        after = after.replace(offer=None, pending=None)
     if state.offer == p.CONTACT and reading.place is not None:
         return answer(state, reading, "ask_contact", today)
     if after.role is None and reading.first_person and not reading.topics:
@@ -415,6 +420,8 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return urgent
     absorbed = absorb(state, reading)
     after = absorbed.state
+    if absorbed.answered and after.offer == p.QUESTION:
+        after = after.replace(pending=None, offer=None)  # the question also answered the pending one
     asked = _topics(reading, intent)
     if _precise(after, reading, intent):
         # A question finer than its topics: the sentence that answers it, when it answers better than
@@ -450,6 +457,13 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         as_structure = reading if state.role else dataclasses.replace(reading, role=reading.role or p.STRUCTURE)
         return orient(state, as_structure, "ask_orientation", today)
     replies, after, asked_here = _answers(after, reading, asked, today)
+    if reading.schemes and engine_asked(reading, intent, _view(after, reading)):
+        # "le Coordo ASE c'est possible, et quel délai pour le premier rendez-vous ?": the second half too.
+        beside = details(after, reading, intent, _view(after, reading), replies, beside_engine=True)
+        beside = [r for r in beside if r not in replies]
+        # before the deciding question or the offer to check, if any
+        at = len(replies) - 1 if replies and (asked_here or replies[-1].buttons) else len(replies)
+        replies = [*replies[:at], *beside, *replies[at:]]
     if asked_here:
         return _finish(state, after, replies)
     if reading.needs and _gives_orientation_facts(reading) and not reading.schemes and not reading.terms and replies:
@@ -463,11 +477,15 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
 
 
 def _respond(state: State, after: State, replies: list[Reply]) -> Turn:
-    """Answers given; the pending question asked again, or the commune a contact needs awaited."""
+    """Answers given; the pending question asked again, the commune a contact needs awaited, or a
+    "oui" to the offer to check a case awaited."""
     offer = None
     if replies and replies[-1].buttons and replies[-1].buttons[0].title == contacts.ALL_BUTTON:
         offer = p.CONTACT  # "dans quelle commune ?": the next commune gives the contact
     keep = after.offer == p.QUESTION
+    checked = topics.checked_scheme(replies[-1]) if replies and not keep and not offer else None
+    if checked:
+        return _finish(state, after.replace(offer=p.CHECK, pending=checked), replies)
     after = after.replace(offer=offer or (p.QUESTION if keep else None))
     replies = [Reply(r.text) for r in replies[:-1]] + replies[-1:]  # buttons under the last message only
     return _finish(state, after, [*replies, *(_reask(after) if keep and not offer else [])])

@@ -377,3 +377,26 @@ def test_a_club_president_is_a_structure_and_gets_the_faj_co_deadline() -> None:
                       "l'été prochain. Le Département peut nous aider ? Il faut déposer quand ?", "ask_procedure")
     assert "15/09/2026" in text and "E partenaire" in text
     assert "Quel âge as-tu" not in text and "52 000" not in text
+
+
+def test_a_two_part_question_on_eligibility_gets_both_answers_and_no_question_again() -> None:
+    chat = Chat()
+    chat.say("je suis éducatrice ASE", "inform")
+    text = chat.say("le coordo ASE c'est possible, et quel délai pour le premier rendez-vous ?", "ask_eligibility")
+    assert "de 16 à 21 ans" in text and "15 jours" in text
+    assert text.index("15 jours") < text.index("Voulez-vous que je vérifie")
+    assert "Que cherchez-vous" not in text  # the scheme named says the need
+
+
+def test_yes_to_the_offer_to_check_starts_the_check() -> None:
+    chat = Chat()
+    chat.say("le coordo ase c'est pour qui ?", "ask_eligibility")
+    assert "Tu veux que je vérifie" in chat.text or "Voulez-vous que je vérifie" in chat.text
+    text = chat.say("oui", "affirm")
+    assert "Quel âge" in text and "Autre chose" not in text
+
+
+def test_no_i_am_not_on_the_street_is_an_answer_not_an_alarm() -> None:
+    chat = Chat()
+    text = chat.say("non je suis pas à la rue, jai 20 ans jhabite a lens je cherche un appart", "inform")
+    assert "115" not in text and "CLLAJ" in text
