@@ -43,7 +43,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -337,9 +337,10 @@ class Communes:
             return self._outside_match(key, self._outside_by_name[key])
         return None
 
-    @property
+    @cached_property
     def longest_name_words(self) -> int:
-        """Words in the longest name, which bounds the spans a reader must try."""
+        """Words in the longest name, which bounds the spans a reader must try (computed once: the
+        readers ask for it on every message, and it scans some 35,000 names)."""
         return max((len(k.split()) for k in (*self._by_name, *self._by_former_name, *self._outside_by_name)),
                    default=1)
 
