@@ -28,6 +28,7 @@ MIN_SHARED = 2     # distinctive stems the question and the passage must share
 MIN_SCORE_ANY_SCHEME = 0.35  # when the conversation names no scheme: every scheme's passages compete
 MAX_PASSAGES = 2
 CLOSE = 0.85       # a second passage answers too when it scores this share of the first
+SAME_SENTENCE = 0.6  # two passages this similar to each other say the same thing: the first is enough
 
 # Fields that are not sentences about the scheme (ids, sources, names, conditions in code form),
 # or that other answers already give in full (dates and amounts: bot/answers/schemes.py).
@@ -186,7 +187,13 @@ def answering(parts: Sequence[str], scheme_ids: Sequence[str], any_scheme: bool 
         if matches:
             tops.append(matches[0][0])
             close += [p for p, s in matches[1:] if s >= CLOSE * matches[0][1]]
-    return list(dict.fromkeys([*tops, *close]))[:MAX_PASSAGES]
+    kept: list[Passage] = []
+    for passage in dict.fromkeys([*tops, *close]):
+        # Two sentences of the seed often say the same: "une fiche de prescription est validée par le
+        # SLAI" and "l'entrée se décide avec le SLAI, qui valide la fiche" (0.80 to each other).
+        if not any(score(k.text, passage.text) >= SAME_SENTENCE for k in kept):
+            kept.append(passage)
+    return kept[:MAX_PASSAGES]
 
 
 def score(question: str, text: str) -> float:

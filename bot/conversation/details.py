@@ -54,6 +54,11 @@ def need_schemes(state: State) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for n in needs for s in vocabulary.need(n).schemes))
 
 
+def replaceable_topics(view: str | None) -> frozenset[str]:
+    """The topics a sentence found here answers instead of their general answer."""
+    return _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
+
+
 def engine_asked(reading: Reading, intent: str | None, view: str | None) -> bool:
     """Whether the message asks "am I eligible?" or "what is it?", which the engine and the
     presentation answer. "Que devons-nous faire maintenant ?" of a landlord about the scheme it runs
@@ -70,7 +75,7 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     rendez-vous ?": the 15 days), `against` holding the engine's answer."""
     if not reading.question or reading.button or (engine_asked(reading, intent, view) and not beside_engine):
         return []
-    replaceable = _REPLACEABLE | ({EVALUATION} if view != p.STRUCTURE else frozenset())
+    replaceable = replaceable_topics(view)
     schemes = context_schemes(state, reading)
     given = "\n".join(r.text for r in against)
     found: list[passages.Passage] = []
@@ -89,7 +94,7 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     lines = []
     for passage in found:
         scheme = knowledge().scheme(passage.scheme_id)
-        named = len(reading.schemes) == 1 and passage.scheme_id in reading.schemes
+        named = schemes == (passage.scheme_id,)  # the one scheme the conversation is about: no need to name it
         lead = f"Pour {scheme.the_name} :"
         if named or any(line.startswith(lead) for line in lines):
             lines.append(passage.text)

@@ -400,3 +400,11 @@ def test_no_i_am_not_on_the_street_is_an_answer_not_an_alarm() -> None:
     chat = Chat()
     text = chat.say("non je suis pas à la rue, jai 20 ans jhabite a lens je cherche un appart", "inform")
     assert "115" not in text and "CLLAJ" in text
+
+
+def test_how_to_sign_up_after_a_result_is_said_once_with_the_contact() -> None:
+    chat = Chat()
+    chat.say("j'ai 17 ans j'ai arrêté le lycée j'habite à béthune", "inform")
+    text = chat.say("comment on s'inscrit ?", "ask_procedure")
+    assert text.count("fiche de prescription") == 1 and "03 21 56 88 55" in text
+    assert "Pour le parcours" not in text  # the scheme just shown needs no naming
