@@ -27,7 +27,7 @@ from bot.answers.reply import Reply, pick
 from bot.answers.schemes import call_window_line
 from bot.communes import OUTSIDE
 from bot.conversation import protocol as p
-from bot.conversation.details import details, engine_asked, need_schemes, replaceable_topics
+from bot.conversation.details import context_schemes, details, engine_asked, need_schemes, replaceable_topics
 from bot.conversation.facts import absorb
 from bot.conversation.planner import Plan, plan
 from bot.conversation.questions import CONFIRM_COMMUNE, NEED, Question, confirm_commune, parse_question, wording
@@ -431,8 +431,10 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         guessed, _, asking = _answers(after, reading, [t for t in asked if t not in _ORIENTATION_TOPICS], today)
         found = details(after, reading, intent, view, guessed)
         if found and not asking:
-            # the topics the sentences did not answer ("comment on s'inscrit ?" once, not twice)
-            said = [t for t in reading.topics if t not in _ORIENTATION_TOPICS | replaceable_topics(view)]
+            # The topics' answers too, but not twice ("comment on s'inscrit ?" after a result): a sentence
+            # of the scheme in view replaces its topic's general answer.
+            replaced = replaceable_topics(view) if context_schemes(after, reading) else frozenset()
+            said = [t for t in reading.topics if t not in _ORIENTATION_TOPICS | replaced]
             replies, answered, _ = _answers(after, reading, said, today) if said else ([], after, False)
             return _respond(state, answered, [*found, *(r for r in replies if r not in found)])
     if reading.payload.get("territoire") and ALL_TERRITORIES in reading.payload["territoire"]:
