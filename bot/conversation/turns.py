@@ -388,6 +388,10 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
             scheme = knowledge().scheme(scheme_id)
             if topic == ELIGIBILITY and INFO in asked and view != p.STRUCTURE:
                 continue  # "c'est quoi graine de et j'y ai droit ?": the presentation already gives the public
+            if topic == ELIGIBILITY and view == p.STRUCTURE and reading.about_ages:
+                # "et pour les mineurs c'est possible ?": the young people's rule, not the carriers'
+                replies += topics.for_scheme(PUBLIC, scheme, view, territory, today, reading.text)
+                continue
             if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE:
                 replies += [topics.carriers(scheme), *_structure_case(state, scheme_id, today, reading)]
                 continue

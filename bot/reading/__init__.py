@@ -16,7 +16,7 @@ from typing import Any
 from bot.communes import INSEE_PREFIX, communes
 from bot.knowledge import TERRITORY_IDS
 from bot.lexicon import to_id
-from bot.reading.ages import MAX_AGE, MIN_AGE, ages_in, bare_age, foreign_age, own_age
+from bot.reading.ages import MAX_AGE, MIN_AGE, ages_in, bare_age, foreign_age, own_age, speaks_of_ages
 from bot.reading.language import FRENCH, NONE, language_of
 from bot.reading.names import needs_in, schemes_in, slai_people_in, structure_types_in, territories_in
 from bot.reading.places import Place, bare_place, chosen, places_in
@@ -64,6 +64,7 @@ class Reading:
     first_person: bool = False       # "je", "j'", "moi": the person speaks of themselves
     about_calls: bool = False        # the words of the calls for projects ("candidater", "AAP"): a structure's question
     cannot_call: bool = False        # "je peux pas appeler": a person in danger needs a written way
+    about_ages: bool = False         # "et pour les mineurs ?", "2 qui ont 17 ans": the young people's ages
     payload: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -166,6 +167,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
         button=button,
         first_person=speaks_for_self(words),
         about_calls=speaks_of_calls(words),
+        about_ages=speaks_of_ages(words, ages),
         cannot_call=cannot_call(words),
         payload=payload,
     )

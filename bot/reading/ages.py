@@ -74,6 +74,20 @@ def _group_range(words: Sequence[str], end: int) -> bool:
     return "groupe" in words[:start] or (start >= 3 and words[start - 3].isdigit())
 
 
+# Words that ask about the young people's ages without a number ("et pour les mineurs ?").
+_AGE_WORDS = frozenset({"mineur", "mineure", "mineurs", "mineures", "majeur", "majeure", "majeurs", "majeures",
+                        "age", "ages"})
+
+
+def speaks_of_ages(message: Words, ages: Sequence[int]) -> bool:
+    """Whether the message speaks of the young people's ages: "et pour les mineurs ?", "quel âge ?",
+    "y en a 2 qui ont 17 ans" (`ages`: those ages_in found). Not "mineur non accompagné" (a situation)."""
+    words = message.all
+    named = any(w in _AGE_WORDS and not (w.startswith("mineur") and words[i + 1:i + 2] == ("non",))
+                for i, w in enumerate(words))
+    return named or bool(ages)
+
+
 def ages_in(message: Words) -> list[int]:
     """Ages stated in the message, in text order."""
     prepositions = [int(n) for n in _PREPOSITION_A.findall(message.text)]  # "à 18 ans", with its accent

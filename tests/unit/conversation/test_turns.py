@@ -408,3 +408,12 @@ def test_how_to_sign_up_after_a_result_is_said_once_with_the_contact() -> None:
     text = chat.say("comment on s'inscrit ?", "ask_procedure")
     assert text.count("fiche de prescription") == 1 and "03 21 56 88 55" in text
     assert "Pour le parcours" not in text  # the scheme just shown needs no naming
+
+
+def test_a_structure_asking_about_minors_in_its_group_gets_the_young_peoples_rule() -> None:
+    chat = Chat()
+    chat.say("Bonjour, je dirige une association à Lens, on veut monter un séjour solidaire avec 8 jeunes. "
+             "Quel financement ?", "ask_funding")
+    for question in ("y en a 2 qui ont 17 ans, ça passe ?", "et pour les mineurs c'est possible ?"):
+        text = chat.say(question, "ask_eligibility")
+        assert "Dès 16 ans" in text and "PACEA" in text and "Porteurs possibles" not in text
