@@ -480,14 +480,16 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         return _continue(state, after, today, absorbed.guess, replies)
     if not replies:
         replies = [safety.clarify(after.role, [intent] if intent else [])]
-    return _respond(state, after, replies)
+    # "et c'est où ?" with no commune known: the contact said without its number, the commune awaited
+    awaits_commune = CONTACT in asked and bool(reading.schemes or after.scheme) and not _territories(after, reading)
+    return _respond(state, after, replies, awaits_commune)
 
 
-def _respond(state: State, after: State, replies: list[Reply]) -> Turn:
+def _respond(state: State, after: State, replies: list[Reply], awaits_commune: bool = False) -> Turn:
     """Answers given; the pending question asked again, the commune a contact needs awaited, or a
     "oui" to the offer to check a case awaited."""
     offer = None
-    if replies and replies[-1].buttons and replies[-1].buttons[0].title == contacts.ALL_BUTTON:
+    if awaits_commune or replies and replies[-1].buttons and replies[-1].buttons[0].title == contacts.ALL_BUTTON:
         offer = p.CONTACT  # "dans quelle commune ?": the next commune gives the contact
     keep = after.offer == p.QUESTION
     checked = topics.checked_scheme(replies[-1]) if replies and not keep and not offer else None

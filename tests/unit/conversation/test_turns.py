@@ -417,3 +417,11 @@ def test_a_structure_asking_about_minors_in_its_group_gets_the_young_peoples_rul
     for question in ("y en a 2 qui ont 17 ans, ça passe ?", "et pour les mineurs c'est possible ?"):
         text = chat.say(question, "ask_eligibility")
         assert "Dès 16 ans" in text and "PACEA" in text and "Porteurs possibles" not in text
+
+
+def test_a_commune_after_a_contact_question_without_one_gives_the_number() -> None:
+    chat = Chat()
+    chat.say("c'est quoi graine de", "ask_scheme_info")
+    assert "indiquez la commune" in chat.say("et c ou", "ask_contact") or "commune" in chat.text
+    text = chat.say("arras", "inform")
+    assert "03 21 15 21 10" in text and "Quel âge" not in text
