@@ -50,6 +50,7 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "me touche", "m a touche", "m a touchee", "viol", "violee", "on m a viole", "m a violee", "agresse",
         "agressee", "agression", "m a agresse", "harcele", "harcelee", "harcelement", "inceste",
         "on me prostitue", "me prostituer", "prostitution", "me menace", "me menacent", "menaces de mort",
+        "me crie dessus tout le temps", "me hurle dessus", "m insulte tout le temps", "me rabaisse tout le temps",
         "peur de rentrer chez moi", "peur de rentrer", "peur de mon pere", "peur de ma mere", "peur de mon beau pere",
         "peur de mon copain", "peur de mon mari", "peur de lui", "m insulte et me frappe", "me force",
         "m oblige a", "me forcent", "m enferme", "des claques", "une claque", "me met des claques", "me gifle",
@@ -98,7 +99,8 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "desesperee", "personne pour m aider", "je suis tout seul", "je suis toute seule", "angoisse",
         "crise d angoisse", "deprime", "depression", "je pleure tout le temps", "j arrive plus a rien", "sos",
         "personne peut m aider", "personne ne peut m aider", "personne peut rien pour moi",
-        "vois plus l interet", "j en peux plus de tout",
+        "vois plus l interet", "j en peux plus de tout", "fatigue de tout", "fatiguee de tout", "personne m aime",
+        "personne ne m aime", "seul au monde", "seule au monde", "j ai plus la force", "plus la force de rien",
     ),
 }
 

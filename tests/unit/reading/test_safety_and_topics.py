@@ -26,6 +26,8 @@ from bot.reading.safety import DISTRESS, IMMEDIATE, MISSING, NO_SHELTER, SHELTER
     ("je veux pas dormir dehors ce soir", NO_SHELTER),  # a fear for tonight, not a denial
     ("je suis pas bien je suis à la rue", NO_SHELTER),
     ("personne peut maider de tte facon", DISTRESS),
+    ("jsuis fatigué de tout personne m'aime", DISTRESS),
+    ("ma mere boit et elle me crie dessus tout le temps jai 16 ans", VIOLENCE),
     ("ma fille de 15 ans n'est pas rentrée depuis hier soir", MISSING),
     ("vous ne comprenez pas, ma fille a disparu !", MISSING),
 ])
