@@ -38,7 +38,7 @@ from bot.reading import Reading
 from bot.reading.language import OTHER
 from bot.reading.replies import NO, UNSURE, YES
 from bot.reading.safety import DISTRESS
-from bot.reading.topics import CARRIERS, CONTACT, DEADLINE, ELIGIBILITY, INFO, PROCEDURE, PUBLIC
+from bot.reading.topics import CARRIERS, CONTACT, COST, DEADLINE, ELIGIBILITY, FUNDING, INFO, PAID, PROCEDURE, PUBLIC
 
 MAX_TOPICS = 3
 _ORIENTATION_TOPICS = frozenset({INFO, ELIGIBILITY, CARRIERS, PUBLIC})  # what the orientation itself answers
@@ -326,8 +326,13 @@ def _topics(reading: Reading, intent: str | None) -> list[str]:
     """What the message asks: the topics its words say, and the one of its intent (unless a vaguer
     "what is it" or "am I eligible" than the words' topics)."""
     found = list(reading.topics)
+    if FUNDING in found and set(found) & {PAID, COST}:
+        found.remove(FUNDING)  # "combien" with "on touche" or "je dois payer": that money, not the funding
     asked = p.QUESTION_INTENTS.get(intent or "")
-    if asked and asked not in found and not (asked in (INFO, ELIGIBILITY) and found):
+    # The words' topic is finer than the intent's: "c'est quoi, j'y ai droit ?", "cb on touche ?" (a young
+    # person's pay, not the structures' funding).
+    vaguer = asked in (INFO, ELIGIBILITY) and found or asked == FUNDING and set(found) & {PAID, COST}
+    if asked and asked not in found and not vaguer:
         found.insert(0, asked)
     if intent == "ask_eligibility" and ELIGIBILITY not in found and CARRIERS not in found and PUBLIC in found:
         found[found.index(PUBLIC)] = ELIGIBILITY  # "j'y ai droit, c'est pour qui ?": the rule, then the case
@@ -362,6 +367,8 @@ def _answers(state: State, reading: Reading, asked: list[str], today: dt.date) -
     schemes = list(reading.schemes) or ([in_view] if in_view and not reading.terms else [])
     replies: list[Reply] = []
     for topic in asked:
+        if topic == PAID and view == p.STRUCTURE:
+            topic = FUNDING  # "combien on touche ?" of a structure: its funding, not a young person's pay
         if topic in (ELIGIBILITY, CARRIERS) and view == p.STRUCTURE and state.structure_types and not schemes:
             found = plan(state.replace(role=p.STRUCTURE), today)
             replies += _result(state, found)

@@ -40,7 +40,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
     FUNDING: (
         "montant", "montants", "plafonds", "enveloppes", "subventions", "combien d argent", "combien ca rapporte",
-        "combien on touche", "combien on peut avoir", "des sous", "du fric", "de la thune", "des thunes",
+        "combien on peut avoir", "des sous", "du fric", "de la thune", "des thunes",
         "financement", "finance", "financer", "financee", "finances", "budget", "enveloppe", "plafond",
         "subvention", "argent", "euros", "frais", "depenses", "charges", "cout", "ca paie quoi",
         "ca finance quoi", "etp", "aide financiere", "combien", "prise en charge des frais", "somme",
@@ -128,7 +128,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
            "c est gratuit", "gratuit", "payer quelque chose", "doit payer", "dois payer", "combien je paye",
            "combien je paie", "ca me coute", "a ma charge", "a sa charge", "frais pour le jeune"),
     PAID: ("on me paye", "on me paie", "je suis paye", "je serai paye", "suis je paye", "on est paye",
-           "c est remunere", "remunere", "remuneree", "remuneration", "une paye", "je touche", "on touche quelque",
+           "c est remunere", "remunere", "remuneree", "remuneration", "une paye", "je touche", "on touche",
            "un salaire", "payer pour y aller", "paye si j y vais", "paye pour y aller"),
     ON_BEHALF: ("a sa place", "a leur place", "appeler pour lui", "appeler pour elle", "appeler pour mon",
                 "appeler pour ma", "faire la demande pour lui", "faire la demande pour elle", "le faire pour lui",

@@ -425,3 +425,11 @@ def test_a_commune_after_a_contact_question_without_one_gives_the_number() -> No
     assert "indiquez la commune" in chat.say("et c ou", "ask_contact") or "commune" in chat.text
     text = chat.say("arras", "inform")
     assert "03 21 15 21 10" in text and "Quel âge" not in text
+
+
+def test_how_much_do_we_get_is_a_young_persons_pay_for_them_and_funding_for_a_structure() -> None:
+    young = Chat().say("cb on touche avec graine de", "ask_funding")
+    assert "rémunération des jeunes" in young and "charges indirectes" not in young
+    structure = Chat().say("nous sommes une association à Arras, combien on touche pour un projet FAJ Co ?",
+                           "ask_funding")
+    assert "Financement FAJ Co" in structure and "rémunération des jeunes" not in structure
