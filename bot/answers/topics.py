@@ -7,9 +7,8 @@ compact line per scheme — never "which scheme?" when the answer can be given.
 
 from __future__ import annotations
 
-import json
-
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from itertools import groupby
 
