@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answers.reply import Button, Reply, bullets, date_fr, intent_payload, is_young
+from bot.answers.reply import Button, Reply, bullets, capitalize, date_fr, intent_payload, is_young
 from bot.eligibility.calls import CLOSED, OPEN, UPCOMING, call_status
 from bot.knowledge import Scheme
 
@@ -26,7 +26,7 @@ def topic_buttons(scheme: Scheme, role: str | None) -> tuple[Button, ...]:
 # --- what it is ---------------------------------------------------------------------
 
 def scheme_info(scheme: Scheme, role: str | None) -> Reply:
-    lines = [f"{scheme.short_title} : {scheme.summary.text}"]
+    lines = [f"{capitalize(scheme.short_title)} : {scheme.summary.text}"]
     if role == STRUCTURE:
         lines.append(f"Porteurs possibles : {scheme.carriers.text}")
     else:

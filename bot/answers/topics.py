@@ -56,7 +56,7 @@ def _split(title: str, lines: list[str]) -> list[Reply]:
 # --- one scheme --------------------------------------------------------------------------------
 
 def public(scheme: Scheme) -> Reply:
-    return Reply(f"{scheme.short_title} : {scheme.public.text}")
+    return Reply(f"{capitalize(scheme.short_title)} : {scheme.public.text}")
 
 
 def carriers(scheme: Scheme) -> Reply:
@@ -121,14 +121,14 @@ def evaluation(scheme: Scheme) -> Reply:
 
 
 def contents(scheme: Scheme) -> Reply:
-    text = f"{scheme.short_title} : {scheme.contents.text}"
+    text = f"{capitalize(scheme.short_title)} : {scheme.contents.text}"
     if scheme.phases:
         text += "\nÉtapes : " + " → ".join(p.title for p in scheme.phases.items) + "."
     return Reply(text)
 
 
 def volumes(scheme: Scheme) -> Reply:
-    return Reply(f"{scheme.short_title} : {scheme.volumes}")
+    return Reply(f"{capitalize(scheme.short_title)} : {scheme.volumes}")
 
 
 CHECK_BUTTON = "Vérifier"
