@@ -54,6 +54,8 @@ def test_no_false_alarm_on_ordinary_messages(text: str) -> None:
     ("il doit appeler lui-même ou je peux le faire à sa place ?", ("on_behalf",)),
     ("jsais pas ou aller", ()),  # a need for a roof, not "where do I turn?"
     ("je sais pas où aller, je dois appeler qui ?", ("contact",)),
+    ("et c ou", ("contact",)),  # "c'est où ?" in SMS spelling
+    ("cb on touche avec graine de", ("funding", "paid")),  # the dialogue keeps the finer one
 ])
 def test_topics_in_the_order_asked(text: str, topics: tuple[str, ...]) -> None:
     assert read(text).topics == topics
