@@ -13,6 +13,7 @@ Trained as Rasa's own: the same component, configuration and weights.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME, RESPONSE_SELECTOR_RETRIEVAL_INTENTS
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
@@ -26,4 +27,9 @@ class GatedResponseSelector(ResponseSelector):
         mine = [m for m in messages if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.retrieval_intent]
         if mine:
             super().process(mine)
+        for message in messages:
+            if message not in mine:  # the parse keeps Rasa's shape: the selectors' intents, no prediction
+                properties = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
+                properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.all_retrieval_intents
+                message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
         return messages

@@ -25,8 +25,11 @@ def test_only_the_messages_of_its_retrieval_intent_reach_the_transformer(monkeyp
     monkeypatch.setattr(ResponseSelector, "process", predict)
     selector = GatedResponseSelector.__new__(GatedResponseSelector)  # no model: the gate alone is tested
     selector.retrieval_intent = "chitchat"
+    selector.all_retrieval_intents = ["chitchat", "out_of_scope"]
     messages = [message("tu t'appelles comment", "chitchat"), message("numéro du SLAI de Lens", "ask_contact"),
                 message("il fait beau ?", "out_of_scope")]
     out = selector.process(messages)
     assert seen == ["tu t'appelles comment"]
-    assert out == messages and out[0].get("response_selector") and out[1].get("response_selector") is None
+    assert out == messages and out[0].get("response_selector") == {"chitchat": "chosen"}
+    # the others keep the parse's shape, without a prediction
+    assert out[1].get("response_selector") == {"all_retrieval_intents": ["chitchat", "out_of_scope"]}
