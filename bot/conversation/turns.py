@@ -326,12 +326,14 @@ def _topics(reading: Reading, intent: str | None) -> list[str]:
     """What the message asks: the topics its words say, and the one of its intent (unless a vaguer
     "what is it" or "am I eligible" than the words' topics)."""
     found = list(reading.topics)
-    if FUNDING in found and set(found) & {PAID, COST}:
-        found.remove(FUNDING)  # "combien" with "on touche" or "je dois payer": that money, not the funding
+    # "combien" with "on touche" or "je dois payer": that money (a young person's pay or cost), not the
+    # structures' funding, whether the words or the intent say funding.
+    own_money = bool(set(found) & {PAID, COST})
+    if FUNDING in found and own_money:
+        found.remove(FUNDING)
     asked = p.QUESTION_INTENTS.get(intent or "")
-    # The words' topic is finer than the intent's: "c'est quoi, j'y ai droit ?", "cb on touche ?" (a young
-    # person's pay, not the structures' funding).
-    vaguer = asked in (INFO, ELIGIBILITY) and found or asked == FUNDING and set(found) & {PAID, COST}
+    # The words' topic is finer than the intent's: "c'est quoi, j'y ai droit ?", "cb on touche ?".
+    vaguer = asked in (INFO, ELIGIBILITY) and found or asked == FUNDING and own_money
     if asked and asked not in found and not vaguer:
         found.insert(0, asked)
     if intent == "ask_eligibility" and ELIGIBILITY not in found and CARRIERS not in found and PUBLIC in found:
@@ -471,9 +473,10 @@ def answer(state: State, reading: Reading, intent: str | None, today: dt.date) -
         as_structure = reading if state.role else dataclasses.replace(reading, role=reading.role or p.STRUCTURE)
         return orient(state, as_structure, "ask_orientation", today)
     replies, after, asked_here = _answers(after, reading, asked, today)
-    if reading.schemes and engine_asked(reading, intent, _view(after, reading)):
+    view = _view(after, reading)
+    if reading.schemes and engine_asked(reading, intent, view):
         # "le Coordo ASE c'est possible, et quel délai pour le premier rendez-vous ?": the second half too.
-        beside = details(after, reading, intent, _view(after, reading), replies, beside_engine=True)
+        beside = details(after, reading, intent, view, replies, beside_engine=True)
         beside = [r for r in beside if r not in replies]
         # before the deciding question or the offer to check, if any
         at = len(replies) - 1 if replies and (asked_here or replies[-1].buttons) else len(replies)

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.reading.words import NEGATIONS, PhraseTable, Words
+from bot.reading.words import PhraseTable, Words, negated
 
 SUICIDE, VIOLENCE, IMMEDIATE, NO_SHELTER, SHELTER_FULL, MISSING, DISTRESS = (
     "suicide", "violence", "danger_immediat", "sans_abri", "115_plein", "disparition", "detresse")
@@ -194,8 +194,7 @@ _BEING = frozenset({"suis", "es", "est", "etais", "etait", "ete", "sommes", "son
 
 
 def _denied_state(words: tuple[str, ...], start: int) -> bool:
-    before = set(words[max(0, start - 3):start])
-    return bool(before & NEGATIONS) and bool(before & _BEING)
+    return negated(words, start) and bool(_BEING & set(words[max(0, start - 3):start]))
 
 
 def danger_in(message: Words) -> Danger | None:

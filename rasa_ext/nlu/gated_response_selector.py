@@ -24,11 +24,10 @@ class GatedResponseSelector(ResponseSelector):
     """Predicts a response only when the message's intent is the retrieval intent (see the module docstring)."""
 
     def process(self, messages: list[Message]) -> list[Message]:
-        mine = [m for m in messages if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.retrieval_intent]
-        if mine:
-            super().process(mine)
         for message in messages:
-            if message not in mine:  # the parse keeps Rasa's shape: the selectors' intents, no prediction
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.retrieval_intent:
+                super().process([message])
+            else:  # the parse keeps Rasa's shape: the selectors' intents, no prediction
                 properties = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
                 properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.all_retrieval_intents
                 message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
