@@ -292,11 +292,11 @@ def on_behalf(role: str | None, territory: Territory | None) -> Reply:
 def paid(role: str | None, territory: Territory | None) -> Reply:
     """ "On me paye si j'y vais ?": the Département's document funds the structures and says nothing of
     paying the young person; whom to ask about the allowances that may exist."""
-    where = slai_line(territory) if territory else pick(role, "le SLAI de ton territoire", "le SLAI du territoire")
+    where = slai_line(territory) if territory else pick(role, "SLAI de ton territoire", "SLAI du territoire")
     return Reply(pick(role, "Le document du Département finance les structures qui t'accompagnent ; il ne parle pas "
-                            f"d'argent versé aux jeunes. Pour savoir si une aide existe pour toi, demande à {where}.",
+                            f"d'argent versé aux jeunes. Pour savoir si une aide existe pour toi, demande au {where}.",
                       "Le document du Département finance les structures ; il ne prévoit pas de rémunération des "
-                      f"jeunes. Pour les aides possibles : {where}."))
+                      f"jeunes. Pour les aides possibles : le {where}."))
 
 
 def procedure_all(role: str | None, territory: Territory | None) -> Reply:
@@ -304,13 +304,13 @@ def procedure_all(role: str | None, territory: Territory | None) -> Reply:
         return Reply("Pour tous les appels à projets : la candidature se dépose puis se valide dans le logiciel "
                      "E partenaire, avant la date de clôture. Pour le FAJ Co, contacter d'abord le SLAI du "
                      "territoire est obligatoire.")
-    where = slai_line(territory) if territory else pick(role, "le SLAI de ton territoire", "le SLAI du territoire")
+    where = slai_line(territory) if territory else pick(role, "SLAI de ton territoire", "SLAI du territoire")
     return Reply(pick(
         role,
-        f"Pour la formation, l'emploi, l'ASE ou un projet collectif : c'est {where} qui fait entrer dans les "
-        "dispositifs. Pour le logement : la MDS, ta mission locale ou un CLLAJ.",
-        f"Formation, emploi, ASE ou projet collectif : l'entrée passe par {where}. Logement : la MDS, la mission "
-        "locale ou un CLLAJ."))
+        f"Pour la formation, l'emploi, l'ASE ou un projet collectif, l'entrée dans les dispositifs passe par le "
+        f"{where}. Pour le logement : la MDS, ta mission locale ou un CLLAJ.",
+        f"Formation, emploi, ASE ou projet collectif : l'entrée passe par le {where}. Logement : la MDS, la "
+        "mission locale ou un CLLAJ."))
 
 
 def contact_all(role: str | None, territory: Territory | None, housing: bool = False) -> list[Reply]:

@@ -433,3 +433,19 @@ def test_how_much_do_we_get_is_a_young_persons_pay_for_them_and_funding_for_a_st
     structure = Chat().say("nous sommes une association à Arras, combien on touche pour un projet FAJ Co ?",
                            "ask_funding")
     assert "Financement FAJ Co" in structure and "rémunération des jeunes" not in structure
+
+
+def test_two_questions_in_sms_spelling_after_a_result_get_both_answers_in_good_french() -> None:
+    chat = Chat()
+    chat.say("wsh jai 17ans jai lache le lycee l an dernier jsui a st omer", "inform")
+    text = chat.say("c payé ou pas ? et ca dure cmb de tps", "nlu_fallback")
+    assert "argent versé aux jeunes" in text and "demande au SLAI de l'Audomarois" in text
+    assert "durée" in text and "demande à le" not in text
+
+
+def test_how_to_sign_up_without_a_scheme_names_the_entry_door_in_a_sentence() -> None:
+    chat = Chat()
+    chat.say("jai 17 ans jsuis a arras", "inform")
+    text = chat.say("comment on fait pour s'inscrire ?", "ask_procedure")
+    assert "passe par le SLAI de l'Arrageois : Sandra Cuvillier, 03 21 15 21 10." in text
+    assert "c'est SLAI" not in text
