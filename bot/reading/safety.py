@@ -101,6 +101,7 @@ _FRENCH: dict[str, tuple[str, ...]] = {
         "personne peut m aider", "personne ne peut m aider", "personne peut rien pour moi",
         "vois plus l interet", "j en peux plus de tout", "fatigue de tout", "fatiguee de tout", "personne m aime",
         "personne ne m aime", "seul au monde", "seule au monde", "j ai plus la force", "plus la force de rien",
+        "plus envie de rien", "plus envie de me lever",
     ),
 }
 

@@ -21,6 +21,9 @@ EVALUATION, INDICATORS, PROCEDURE, CONTACT, VOLUMES, CONTENTS, ELIGIBILITY, DEFI
     "evaluation", "indicators", "procedure", "contact", "volumes", "contents", "eligibility", "definition")
 # What a young person pays; whether they are paid; whether a relative may call instead.
 COST, PAID, ON_BEHALF = "cost", "paid", "on_behalf"
+# "ça se passe comment ?": how the scheme goes, unless the message names what it asks about ("et le
+# versement, ça se passe comment ?" asks the payment).
+_HOW = "how"
 _PHRASES: dict[str, tuple[str, ...]] = {
     DEADLINE: (
         "date limite", "date de depot", "date de cloture", "cloture", "ferme quand", "ferme le", "jusqu a quand",
@@ -41,7 +44,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     FUNDING: (
         "montant", "montants", "plafonds", "enveloppes", "subventions", "combien d argent", "combien ca rapporte",
         "combien on peut avoir", "des sous", "du fric", "de la thune", "des thunes",
-        "financement", "finance", "financer", "financee", "finances", "budget", "enveloppe", "plafond",
+        "financement", "finance", "financer", "financee", "finances", "financable", "financables", "budget",
+        "enveloppe", "plafond",
         "subvention", "argent", "euros", "frais", "depenses", "charges", "cout", "ca paie quoi",
         "ca finance quoi", "etp", "aide financiere", "combien", "prise en charge des frais", "somme",
     ),
@@ -103,7 +107,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
     CONTENTS: (
         "en quoi ca consiste", "ca consiste en quoi", "consiste", "contenu", "ce qu on y fait", "on y fait quoi",
-        "ca se passe comment", "comment ca se passe", "deroulement", "frequence", "rencontres", "etapes",
+        "deroulement", "frequence", "rencontres", "etapes",
         "les etapes", "quelles etapes", "ce qu on attend", "on attend", "doit proposer", "doivent proposer",
         "attend", "attendus", "quels logements", "apres l arrivee", "apres son arrivee", "a l arrivee",
         "difference entre", "la difference",
@@ -136,6 +140,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
                 "appeler pour ma", "faire la demande pour lui", "faire la demande pour elle", "le faire pour lui",
                 "le faire pour elle", "peut on appeler pour",
                 "appeler moi meme", "doit appeler lui meme", "doit appeler elle meme"),
+    _HOW: ("ca se passe comment", "comment ca se passe"),
     DEFINITION: ("ca veut dire quoi", "veut dire quoi", "signifie", "ca veut dire", "que veut dire",
                  "c est quoi un", "c est quoi une", "c est quoi le", "c est quoi la", "c est quoi l"),
 }
@@ -192,6 +197,9 @@ def topics_in(message: Words) -> list[str]:
             topics = [INFO if t == DEFINITION else t for t in topics]
         precise = [t for t in topics if t != INFO]
         found += precise or topics
+    if _HOW in found:
+        named = [t for t in found if t not in (_HOW, INFO)]
+        found = named or [CONTENTS if t == _HOW else t for t in found]
     return list(dict.fromkeys(found))
 
 
@@ -219,7 +227,7 @@ def parts_beyond(text: str, answered: frozenset[str], context: bool = False) -> 
         chosen = [sentences[i] for i in asked] or sentences
     for sentence in chosen:
         kept = [" ".join(part) for part in _parts(Words.of(sentence))
-                if set(_asked(part)) <= answered and not _introduces(part)]
+                if {CONTENTS if t == _HOW else t for t in _asked(part)} <= answered and not _introduces(part)]
         if kept:
             found.append(" ".join(kept))
         if len(kept) > 1:  # "qui décide de l'entrée et quand démarre-t-elle ?": each half its answer too

@@ -27,6 +27,7 @@ from bot.reading.safety import DISTRESS, IMMEDIATE, MISSING, NO_SHELTER, SHELTER
     ("je suis pas bien je suis à la rue", NO_SHELTER),
     ("personne peut maider de tte facon", DISTRESS),
     ("jsuis fatigué de tout personne m'aime", DISTRESS),
+    ("jsp jai plus envie de rien, meme de me lever", DISTRESS),
     ("ma mere boit et elle me crie dessus tout le temps jai 16 ans", VIOLENCE),
     ("ma fille de 15 ans n'est pas rentrée depuis hier soir", MISSING),
     ("vous ne comprenez pas, ma fille a disparu !", MISSING),
@@ -55,6 +56,10 @@ def test_no_false_alarm_on_ordinary_messages(text: str) -> None:
     ("jsais pas ou aller", ()),  # a need for a roof, not "where do I turn?"
     ("je sais pas où aller, je dois appeler qui ?", ("contact",)),
     ("et c ou", ("contact",)),  # "c'est où ?" in SMS spelling
+    ("et le versement, ça se passe comment ?", ("payment",)),  # "how does it go" about the payment named
+    ("comment ça se passe graine de ?", ("contents",)),
+    ("c'est finançable et il faut déposer quand ?", ("funding", "deadline")),
+    ("c payé ou pas ?", ("paid",)),
     ("cb on touche avec graine de", ("funding", "paid")),  # the dialogue keeps the finer one
 ])
 def test_topics_in_the_order_asked(text: str, topics: tuple[str, ...]) -> None:
