@@ -72,6 +72,9 @@ INSEE_PREFIX = "insee:"  # commune buttons carry "insee:62193": never read as a 
 MAX_TYPOS = 1
 MIN_FUZZY_LENGTH = 4
 MIN_PREFIX_LENGTH = 4
+USUAL_NAMES = "noms_usuels.csv"  # hand-kept: names in everyday use that are not the official one
+DOMINANT_POPULATION = 5_000  # a town people name without its suffix ("Hénin", "Nœux")
+DOMINANT_RATIO = 10
 MIN_CUT_LENGTH = 8  # a name cut short: long enough to say which commune it begins
 MAX_CUT_CANDIDATES = 3
 # A commune name is not "begun" by a prefix ending with one of these words ("Saint", "Boulogne sur").
@@ -150,6 +153,12 @@ def _popularity_order(communes: Iterable[Commune]) -> tuple[Commune, ...]:
     return tuple(sorted(unique.values(), key=lambda c: (-c.population, normalize(c.name), c.insee)))
 
 
+def _dominates(first: Commune, second: Commune) -> bool:
+    """Whether a short or misspelt name that fits both is, in everyday use, the town `first`:
+    a town of some size next to a village a tenth of its size or less."""
+    return first.population >= DOMINANT_POPULATION and first.population >= DOMINANT_RATIO * second.population
+
+
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -226,9 +235,11 @@ class Communes:
         former_codes: dict[str, str],
         outside: Iterable[_Outside],
         departments: dict[str, str],
+        usual: Iterable[tuple[str, str]] = (),
     ) -> None:
         """`former`: (code, name, current INSEE) of delegated/associated communes;
-        `former_codes`: any other old INSEE code → current INSEE code."""
+        `former_codes`: any other old INSEE code → current INSEE code; `usual`: (name in everyday
+        use, INSEE) such as "Berck-sur-Mer", resolved as a former name is."""
         self._communes = tuple(sorted(communes, key=lambda c: c.insee))
         self._by_insee = {c.insee: c for c in self._communes}
         former = tuple(former)
@@ -245,7 +256,8 @@ class Communes:
         self._departments = departments
         self._by_postal_code = self._index((code, c) for c in self._communes for code in c.postal_codes)
         self._by_name = self._index((normalize(c.name), c) for c in self._communes)
-        self._by_former_name = self._index((normalize(name), c) for name, c in self._former)
+        self._usual = tuple((name, self._by_insee[insee]) for name, insee in usual)
+        self._by_former_name = self._index((normalize(name), c) for name, c in (*self._former, *self._usual))
         self._by_prefix = self._index(
             (prefix, c)
             for key, group in (*self._by_name.items(), *self._by_former_name.items())
@@ -289,9 +301,10 @@ class Communes:
             (row["insee"], row["nom"], row["commune_insee"])
             for row in _read_csv(directory / "communes_62_anciennes.csv")
         ]
+        usual = [(row["nom_usuel"], row["insee"]) for row in _read_csv(directory / USUAL_NAMES)]
         outside = _read_outside(directory / "communes_hors_62.csv")
         departments = {row["code"]: row["nom"] for row in _read_csv(directory / "departements.csv")}
-        return cls(communes, former, former_codes, outside, departments)
+        return cls(communes, former, former_codes, outside, departments, usual)
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -302,6 +315,11 @@ class Communes:
     def former_names(self) -> tuple[tuple[str, Commune], ...]:
         """(official name of a delegated or associated commune, the current commune it belongs to)."""
         return self._former
+
+    def other_names(self) -> tuple[tuple[str, Commune], ...]:
+        """Every name that stands for a current commune besides its own: former names and names
+        in everyday use ("Berck-sur-Mer")."""
+        return (*self._former, *self._usual)
 
     def by_insee(self, code: str) -> Commune | None:
         """The current commune with this INSEE code, or the one that absorbed a former code."""
@@ -332,7 +350,7 @@ class Communes:
         if key in self._by_former_name:
             return self._match(key, self._by_former_name[key], VIA_FORMER_NAME)
         if key in self._by_prefix:
-            return self._match(key, self._by_prefix[key], VIA_APPROX)
+            return self._prefix_match(key, key)
         if key in self._outside_by_name:
             return self._outside_match(key, self._outside_by_name[key])
         return None
@@ -389,7 +407,7 @@ class Communes:
         if code_communes:
             return self._narrow_by_code(text, name, query.code, code_communes)
         if name in self._by_prefix:
-            return self._match(text, self._by_prefix[name], VIA_APPROX)
+            return self._prefix_match(text, name)
         if name in self._outside_by_name:
             return self._outside_match(text, self._outside_by_name[name])
         close = self._close_names(name) or self._cut_short(name)
@@ -495,6 +513,14 @@ class Communes:
         territories = {c.territory for c in candidates}
         territory = territories.pop() if len(territories) == 1 else None
         return CommuneMatch(text, AMBIGUOUS, candidates=candidates, territory=territory, via=via)
+
+    def _prefix_match(self, text: str, prefix: str) -> CommuneMatch:
+        """A name's beginning: the town people mean by it when it dwarfs the others ("Hénin" is
+        Hénin-Beaumont, not Hénin-sur-Cojeul), else every commune it begins."""
+        candidates = self._by_prefix[prefix]  # the most populated first
+        if len(candidates) > 1 and _dominates(candidates[0], candidates[1]):
+            candidates = candidates[:1]
+        return self._match(text, candidates, VIA_APPROX)
 
     @staticmethod
     def _outside_match(text: str, places: Iterable[_Outside]) -> CommuneMatch:

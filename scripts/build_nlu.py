@@ -184,7 +184,7 @@ def build() -> dict[str, str]:
     kb = knowledge()
     towns = communes()
 
-    names = [c.name for c in towns.all()] + [name for name, _ in towns.former_names()]
+    names = [c.name for c in towns.all()] + [name for name, _ in towns.other_names()]
     commune_forms = _dedupe_case_insensitive(f for name in names for f in commune_spellings(name))
 
     table = synonym_table(kb)

@@ -7,6 +7,7 @@ from bot.answers.reply import (
     Button,
     Reply,
     intent_payload,
+    is_young,
     pick,
 )
 from bot.communes import CommuneMatch
@@ -52,10 +53,11 @@ def all_slai() -> list[Reply]:
     ]
 
 
-def territory_note(match: CommuneMatch) -> str:
-    """Say when a commune's territory is only inferred (confidence below "haute")."""
+def territory_note(match: CommuneMatch, role: str | None) -> str:
+    """Say to a professional or a structure when a commune's territory is only inferred (confidence
+    below "haute"); a young person gets the contact without the doubt, which the SLAI settles."""
     info = territory_of(match, knowledge())
-    if info is None or not info.to_confirm or match.commune is None:
+    if is_young(role) or info is None or not info.to_confirm or match.commune is None:
         return ""
     return f" (rattachement de {match.commune.name} au territoire {info.territory.of_name} à confirmer)"
 
@@ -80,7 +82,7 @@ def slai_before_filing(scheme: Scheme, territory: Territory | None, note: str = 
 def contact(role: str | None, territory: Territory | None, scheme: Scheme | None,
             match: CommuneMatch | None = None) -> Reply:
     """The right contact for this person, territory and scheme (at most 3 phone numbers)."""
-    note = territory_note(match) if match else ""
+    note = territory_note(match, role) if match else ""
     if role == "structure" and scheme is not None:
         lines = [f"Pour l'appel à projets {scheme.short_title} : {departement_contacts(scheme)}.",
                  slai_before_filing(scheme, territory, note)]

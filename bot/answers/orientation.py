@@ -9,9 +9,9 @@ from __future__ import annotations
 from bot.answers.contacts import departement_contacts, housing_line, slai_before_filing, slai_line, territory_note
 from bot.answers.reply import Button, Reply, bullets, capitalize, intent_payload, join_fr, pick
 from bot.answers.schemes import call_window_line
-from bot.eligibility.conditions import Condition, SituationCondition, walk
+from bot.eligibility.conditions import Condition, ResidenceCondition, SituationCondition, walk
 from bot.eligibility.engine import ELIGIBLE, INCOMPLETE, INELIGIBLE, Orientation, SchemeResult
-from bot.knowledge import knowledge
+from bot.knowledge import Scheme, knowledge
 
 MAX_SHOWN = 3
 MAX_REASONS = 2  # why a scheme fits, in a verdict: the rest would make the message too long
@@ -44,13 +44,18 @@ def why_we_ask(fact: str, role: str | None) -> Reply:
 
 def _contact_lines(results: list[SchemeResult], orientation: Orientation, role: str | None) -> list[str]:
     territory = orientation.territory.territory if orientation.territory else None
-    note = territory_note(orientation.commune)
+    note = territory_note(orientation.commune, role)
     services = {r.scheme.entry.service for r in results}
     lines = []
     if "slai" in services:
         if territory:
             lines.append(pick(role, f"Ton contact : {slai_line(territory)}{note}.",
                               f"Contact : {slai_line(territory)}{note}."))
+        elif orientation.commune.status == "hors_62":
+            lines.append(pick(role, "Ton contact : le SLAI du territoire du Pas-de-Calais où tu t'installes (dis-moi "
+                                    "la commune pour son numéro) ; en attendant, ta mission locale peut t'aider.",
+                              "Contact : le SLAI du territoire du Pas-de-Calais où le ou la jeune s'installe "
+                              "(indiquez la commune pour son numéro) ; en attendant, sa mission locale."))
         else:
             lines.append(pick(role, "Ton contact : le SLAI de ton territoire (dis-moi ta commune pour son numéro).",
                               "Contact : le SLAI du territoire (indiquez la commune pour son numéro)."))
@@ -59,14 +64,30 @@ def _contact_lines(results: list[SchemeResult], orientation: Orientation, role: 
     return lines
 
 
-def _outside_note(orientation: Orientation, role: str | None) -> str:
+def _outside_note(orientation: Orientation) -> str:
+    """Which schemes the seed reserves to residents (from their rules), the others being open to
+    those who come to settle in the 62."""
     if orientation.commune.status != "hors_62":
         return ""
     place = orientation.commune.outside_name or "Cette commune"
-    return pick(role, f"{place} n'est pas dans le Pas-de-Calais : certains dispositifs demandent d'y habiter, "
-                      "d'autres (le logement) accueillent aussi ceux qui viennent s'y installer. ",
-                f"{place} n'est pas dans le Pas-de-Calais : certains dispositifs demandent d'y habiter, d'autres "
-                "(le logement) accueillent aussi ceux qui viennent s'y installer. ")
+    residents = [r.scheme.short_title for r in orientation.results if _asks_residence(r.scheme)]
+    return (f"{place} n'est pas dans le Pas-de-Calais : {join_fr(residents)} demandent d'y habiter ; les autres "
+            "dispositifs ne posent pas cette condition (les CLLAJ accueillent aussi les jeunes qui viennent s'y "
+            "installer). ")
+
+
+def _asks_residence(scheme: Scheme) -> bool:
+    return any(isinstance(node, ResidenceCondition) for _, when, require in scheme.rules
+               for condition in (when, require) if condition is not None for node in walk(condition))
+
+
+def _after_graine_de(role: str | None) -> str:
+    return pick(role, "Après l'arrêt d'un parcours « graine de », une nouvelle orientation est prévue, et elle est "
+                      "obligatoire : vers un Coach jeunesse, ou vers le Coordo ASE si tu es ou as été à l'ASE. Elle "
+                      "passe par une fiche de prescription que le SLAI valide ; je peux la préparer avec toi.\n",
+                "Après l'arrêt d'un parcours « graine de », une orientation est obligatoire : vers un Coach "
+                "jeunesse, ou vers le Coordo ASE pour un jeune de l'ASE, avec la fiche de prescription "
+                "correspondante validée par le SLAI ; je peux la préparer avec vous.\n")
 
 
 def _conditions(results: list[SchemeResult], presumed: frozenset[str], yes: frozenset[str]) -> list[str]:
@@ -117,18 +138,24 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
     eligible = _one_per_need([by_id[s] for s in ranked if by_id[s].status == ELIGIBLE], needs)
     pending = _one_per_need([by_id[s] for s in ranked if by_id[s].status == INCOMPLETE], needs)
     buttons: list[Button] = []
-    if role in ("jeune", "professionnel") and by_id["graine_de"].status == ELIGIBLE:
+    left = "abandon_graine_de" in yes  # the seed's mandatory re-orientation, with its sheet
+    if role in ("jeune", "professionnel") and (by_id["graine_de"].status == ELIGIBLE or left):
         buttons.append(SHEET)
     if more:
         buttons.append(OTHERS)
     buttons.append(PERSON)
     if role == "structure":
         return _structure_result(orientation, eligible, pending, tuple(buttons))
-    lead = _outside_note(orientation, role)
+    lead = _outside_note(orientation)
     shelter = next(n for n in knowledge().external.emergency_numbers if n.id == "urgence_sociale")
     safety = (pick(role, f"Si tu n'as pas d'endroit où dormir ce soir : {shelter.number} ({shelter.details}).\n",
                    f"Sans endroit où dormir ce soir : {shelter.number} ({shelter.details}).\n")
               if homeless else "")
+    if left:
+        lead += _after_graine_de(role)
+    if left and not eligible and not pending:
+        step = NEXT_STEP + "\n".join(_contact_lines([by_id["graine_de"]], orientation, role))
+        return [Reply((lead + safety).strip()), Reply(step, tuple(buttons))]
     if not eligible and not pending:
         housing = all(knowledge().scheme(s).kind == "logement" for s in ranked)
         why = next((r.reasons[0] for r in (by_id[s] for s in ranked) if r.reasons), "")
@@ -150,6 +177,8 @@ def result(orientation: Orientation, ranked: tuple[str, ...], presumed: frozense
         text += "\n" + pick(role, f"Peut-être aussi : {join_fr(maybe)}.", f"Peut-être aussi : {join_fr(maybe)}.")
     # Two needs ("un appart et un taf"): the door of the second need too, even if its scheme is a "maybe".
     doors = [*shown, *pending[:2]] if eligible and len(needs) > 1 else shown
+    if left:
+        doors = [by_id["graine_de"], *doors]
     step = NEXT_STEP + "\n".join(_contact_lines(doors, orientation, role))
     return [Reply(text), Reply(step, tuple(buttons))]
 

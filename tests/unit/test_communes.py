@@ -278,10 +278,24 @@ def test_the_beginning_of_a_name_stands_for_it(registry: Communes, text: str, na
 
 
 def test_a_beginning_shared_by_several_communes_is_ambiguous(registry: Communes) -> None:
-    match = registry.resolve("Hénin")
+    match = registry.resolve("Calonne")  # Calonne-Ricouart (5,369) and Calonne-sur-la-Lys (1,595)
     assert match.status == "ambiguous"
-    assert names(match.candidates) == ["Hénin-Beaumont", "Hénin-sur-Cojeul"]
+    assert names(match.candidates) == ["Calonne-Ricouart", "Calonne-sur-la-Lys"]
     assert registry.resolve("Saint").status == "inconnue"
+
+
+@pytest.mark.parametrize(("text", "town"), [("Hénin", "Hénin-Beaumont"), ("noeux", "Nœux-les-Mines")])
+def test_a_beginning_is_the_town_when_it_dwarfs_the_villages_it_also_begins(
+    registry: Communes, text: str, town: str
+) -> None:
+    match = registry.resolve(text)
+    assert (match.status, match.via, match.commune.name) == ("resolved", "approx", town)
+
+
+@pytest.mark.parametrize(("text", "commune"), [("Berck-sur-Mer", "Berck"), ("hardelot", "Neufchâtel-Hardelot"),
+                                               ("etaples sur mer", "Étaples")])
+def test_a_name_in_everyday_use_resolves_to_the_official_commune(registry: Communes, text: str, commune: str) -> None:
+    assert registry.resolve(text).commune.name == commune
 
 
 def test_a_postal_code_that_contradicts_the_name_is_ambiguous(registry: Communes) -> None:

@@ -150,13 +150,13 @@ def test_spellings_people_type_are_synonyms(build: ModuleType) -> None:
     assert table["henin carvin"] == "henin_carvin"
 
 
-def test_the_commune_lookup_holds_every_commune_and_former_name() -> None:
+def test_the_commune_lookup_holds_every_commune_former_name_and_name_in_everyday_use() -> None:
     text = (GENERATED / "lookup_commune.yml").read_text(encoding="utf-8")
     entries = {line.strip()[2:].casefold() for line in text.splitlines() if line.startswith("    - ")}
-    names = [c.name for c in communes().all()] + [name for name, _ in communes().former_names()]
-    assert len(names) == 887 + 11
+    names = [c.name for c in communes().all()] + [name for name, _ in communes().other_names()]
+    assert len(names) == 887 + 11 + 7
     assert not [n for n in names if n.casefold() not in entries]
-    assert {"st omer", "saint omer", "boulogne", "noeux les mines", "le touquet", "hesdin"} <= entries
+    assert {"st omer", "saint omer", "boulogne", "noeux les mines", "le touquet", "hesdin", "berck sur mer"} <= entries
 
 
 # -- training data -----------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_synonyms_lead_to_one_known_id(training_data: Any) -> None:
 
 
 def test_no_synonym_turns_a_commune_name_into_an_id(training_data: Any) -> None:
-    names = {normalize(c.name) for c in communes().all()} | {normalize(n) for n, _ in communes().former_names()}
+    names = {normalize(c.name) for c in communes().all()} | {normalize(n) for n, _ in communes().other_names()}
     assert not [text for text in training_data.entity_synonyms if normalize(text) in names]
 
 

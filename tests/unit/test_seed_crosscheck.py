@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.knowledge import SCHEME_IDS
 from bot.paths import KNOWLEDGE_DIR, SEEDS_DIR
 from bot.text import normalize
 
@@ -167,8 +168,15 @@ def test_each_departement_contact_has_the_seed_phone_and_email(seed: str) -> Non
                 assert person.email in line
 
 
-def test_decision_quotes_are_verbatim_from_the_seed(seed: str) -> None:
-    decisions = yaml.safe_load((Path(__file__).parents[1] / "cases" / "decisions.yml").read_text(encoding="utf-8"))
+CASES = Path(__file__).parents[1] / "cases"
+
+
+def test_every_scheme_has_its_case_file_and_every_decision_quotes_the_seed(seed: str) -> None:
+    files = sorted(CASES.glob("*.yml"))
+    assert {f.stem for f in files} == set(SCHEME_IDS)
     flat = " ".join(seed.split())
-    for decision in decisions["decisions"]:
-        assert " ".join(decision["seed"].split()) in flat, decision["seed"]
+    for file in files:
+        decisions = yaml.safe_load(file.read_text(encoding="utf-8"))["decisions"]
+        assert decisions, file.name
+        for decision in decisions:
+            assert " ".join(decision["seed"].split()) in flat, (file.name, decision["seed"])

@@ -42,12 +42,14 @@ def test_structures_get_the_departement_contacts_and_the_mandatory_slai() -> Non
     assert "thomas.marianne@pasdecalais.fr" in housing and "03 21 21 67 23" in housing
 
 
-def test_an_inferred_territory_is_flagged() -> None:
+def test_an_inferred_territory_is_flagged_to_professionals_not_to_young_people() -> None:
     match = communes().resolve("Ardres")  # CC Pays d'Opale: attachment "moyenne-haute"
     territory = knowledge().territory(match.territory)
-    assert "à confirmer" in answers.contact("jeune", territory, None, match).text
+    assert "à confirmer" in answers.contact("professionnel", territory, None, match).text
+    young = answers.contact("jeune", territory, None, match).text
+    assert "à confirmer" not in young and "03 21 00 01 96" in young
     sure = communes().resolve("Calais")
-    assert "à confirmer" not in answers.contact("jeune", knowledge().territory("calaisis"), None, sure).text
+    assert "à confirmer" not in answers.contact("professionnel", knowledge().territory("calaisis"), None, sure).text
 
 
 def test_outside_and_ambiguous_communes() -> None:

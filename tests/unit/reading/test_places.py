@@ -57,9 +57,11 @@ def test_a_denied_commune_gives_way_to_the_corrected_one() -> None:
     assert [p.match.commune.name for p in reading.denied_places] == ["Arras"]
 
 
-def test_a_name_shared_by_communes_of_two_territories_is_to_confirm() -> None:
-    place = read("je suis de henin").place
-    assert place.approximate and [c.name for c in place.match.candidates][0] == "Hénin-Beaumont"
+def test_a_short_name_is_the_town_it_begins_when_the_others_are_villages() -> None:
+    place = read("je suis de henin").place  # Hénin-Beaumont, not Hénin-sur-Cojeul: not asked back
+    assert not place.approximate and place.match.commune.name == "Hénin-Beaumont"
+    shared = read("je suis d'auchy").place  # Auchy-les-Mines, Auchy-lès-Hesdin…: several territories
+    assert shared.approximate and [c.name for c in shared.match.candidates][0] == "Auchy-les-Mines"
 
 
 def test_a_typo_is_read_only_as_an_answer_and_then_confirmed() -> None:
