@@ -53,24 +53,29 @@ def call_window_line(scheme: Scheme, today: dt.date) -> str:
 
 
 def period_line(scheme: Scheme, today: dt.date) -> str:
-    """When young people are served (the measure or convention period), relative to `today`."""
+    """When the actions the Département funds run (the convention period), relative to `today`: not
+    when a young person may come, which `deadline` says first."""
     period = scheme.period
-    name = f"Pour {scheme.the_name}, l'action"
     if period.start is None or period.end is None:
         return period.for_young or period.text
+    name = f"Les actions financées pour {scheme.the_name}"
+    start, end = date_fr(period.start), date_fr(period.end)
     if today < period.start:
-        return f"{name} démarre le {date_fr(period.start)} et dure jusqu'au {date_fr(period.end)}."
+        return f"{name} démarrent le {start} et courent jusqu'au {end}."
     if today <= period.end:
-        return f"{name} se déroule du {date_fr(period.start)} au {date_fr(period.end)} : elle est en cours."
-    return (f"{name} s'est déroulée du {date_fr(period.start)} au {date_fr(period.end)}. "
-            "La période suivante n'est pas encore publiée.")
+        return f"{name} courent du {start} au {end} : elles sont en cours."
+    return f"{name} ont couru du {start} au {end}. La période suivante n'est pas encore publiée."
 
 
 def deadline(scheme: Scheme, role: str | None, today: dt.date) -> Reply:
+    """"C'est quand ?": the call window for a structure; for a young person or a professional, how to
+    enter now (a desk or a service, not a date), then when the funded actions run."""
     buttons = topic_buttons(scheme, role)
     if role == STRUCTURE:
         return Reply(call_window_line(scheme, today), buttons)
-    young_lines = [period_line(scheme, today), scheme.entry.text]
+    young_lines = [scheme.entry.text, period_line(scheme, today)]
+    if scheme.period.for_young and scheme.period.for_young not in young_lines:
+        young_lines.insert(0, scheme.period.for_young)
     if role is None:
         text = f"{call_window_line(scheme, today)}\nPour les jeunes : {' '.join(young_lines)}"
         return Reply(text, buttons)

@@ -216,6 +216,7 @@ def _role(words: Words, payload: Mapping[str, list[Any]], age: int | None, yes: 
 _WE = ("nous sommes", "on est", "nous representons", "je represente", "notre", "nous", "je dirige")
 _JUST_A_NAME = 6  # "Office HLM", "École de la deuxième chance": a structure saying what it is
 _OPENING = 2      # "association agréée FSL à Arras : …", "office HLM…": the structure introduces itself first
+_ARTICLES = frozenset({"le", "la", "les", "l", "un", "une"})
 
 
 def _speaks_as_structure(words: Words, types: list[str], question: bool) -> bool:
@@ -228,7 +229,10 @@ def _speaks_as_structure(words: Words, types: list[str], question: bool) -> bool
         return True
     if words.has("je"):
         return False
-    starts = bool(structure_types_in(Words(words.text, (words.all[:_OPENING],))))
+    opening = words.all[:_OPENING]
+    # "le CLLAJ c'est quand ?", "la mission locale c'est où ?": a question about one, not from one.
+    asked_about = question and bool(opening) and opening[0] in _ARTICLES
+    starts = not asked_about and bool(structure_types_in(Words(words.text, (opening,))))
     return starts or (not question and len(words) <= _JUST_A_NAME)
 
 

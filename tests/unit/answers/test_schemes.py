@@ -35,10 +35,12 @@ def test_a_running_scheme_is_never_said_closed_to_young_people(role) -> None:
     assert "fiche de prescription" in text and "SLAI" in text
 
 
-def test_before_and_after_the_measure_period() -> None:
-    assert "démarre le 01/10/2026" in answers.deadline(scheme("solutions_logement"), "jeune", dt.date(2026, 9, 1)).text
+def test_before_and_after_the_period_of_the_funded_actions_after_how_to_enter() -> None:
+    before = answers.deadline(scheme("solutions_logement"), "jeune", dt.date(2026, 9, 1)).text
+    assert before.startswith("Le SLISL") and "Les actions financées pour « Solutions logement » démarrent le 01/10/2026" in before
     after = answers.deadline(scheme("cllaj"), "jeune", dt.date(2027, 9, 1)).text
-    assert "s'est déroulée du 01/09/2026 au 31/08/2027" in after
+    assert after.startswith("Le CLLAJ est un guichet unique")
+    assert "Les actions financées pour les CLLAJ ont couru du 01/09/2026 au 31/08/2027" in after
 
 
 def test_when_the_role_is_unknown_the_window_comes_with_a_line_for_young_people() -> None:
