@@ -123,6 +123,8 @@ def _sentences(value: Any, key: str = "") -> Iterable[str]:
         for name, item in value.items():
             if key in _MONEY and name not in _MONEY[key]:
                 continue
+            if key == "public" and name == "text":
+                continue  # who it is for: the public topic's and the engine's answer, not a detail's
             if key == "charter" and name == "groups":
                 yield from _sentences(item, "charter_groups")
                 continue

@@ -18,6 +18,7 @@ from bot.conversation.state import State
 from bot.knowledge import knowledge
 from bot.reading import Reading
 from bot.reading.topics import CARRIERS, CONTENTS, ELIGIBILITY, EVALUATION, INFO, PROCEDURE, PUBLIC, parts_beyond
+from bot.reading.words import words_of
 
 # Topics whose parts a precise sentence may answer better than their general answer (every procedure,
 # every report). A structure's reports are the evaluation topic; a professional's "bilan de fin" is
@@ -26,6 +27,7 @@ _REPLACEABLE = frozenset({PROCEDURE, CONTENTS})
 _NOT_HERE = frozenset({ELIGIBILITY, PUBLIC, INFO, CARRIERS})
 _NOT_FOR = frozenset({"ask_eligibility", "ask_orientation"})  # the engine's questions
 MARGIN = 0.1  # how much better than the topics' answers a sentence must answer the question
+_STEPS = frozenset({"etape", "etapes", "phase", "phases"})
 
 
 def context_schemes(state: State, reading: Reading) -> tuple[str, ...]:
@@ -75,6 +77,8 @@ def details(state: State, reading: Reading, intent: str | None, view: str | None
     rendez-vous ?": the 15 days), `against` holding the engine's answer."""
     if not reading.question or reading.button or (engine_asked(reading, intent, view) and not beside_engine):
         return []
+    if CONTENTS in reading.topics and set(words_of(reading.text)) & _STEPS:
+        return []  # "quelles étapes ?": the contents answer lists them all, one step's sentence would not
     replaceable = replaceable_topics(view)
     schemes = context_schemes(state, reading)
     given = "\n".join(r.text for r in against)

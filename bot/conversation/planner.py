@@ -40,6 +40,7 @@ DEFAULT_ORDER = ("graine_de", "coordo_ase", "cllaj", "accompagnement_logement", 
                  "logement_primo_locataires", "faj_co")
 NEVER_ASKED = frozenset({"sejour_irregulier", "abandon_graine_de"})  # said by the person, never asked
 SLAI = "slai"
+TERRITORIAL = frozenset({SLAI, "logement"})  # entry services whose contact depends on the territory
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ def _specificity(scheme_id: str, state: State) -> int:
     return len(named & state.yes)
 
 
-def _needs_contact(results: list[SchemeResult]) -> bool:
-    return any(r.scheme.entry.service == SLAI for r in results)
+def _needs_contact(results: list[SchemeResult], services: frozenset[str] = frozenset({SLAI})) -> bool:
+    return any(r.scheme.entry.service in services for r in results)
 
 
 def _need_unknown(state: State) -> bool:
@@ -136,8 +137,10 @@ def plan(state: State, today: dt.date) -> Plan:
 def _next_question(state: State, missing: set[str], incomplete: list[SchemeResult]) -> Question | None:
     asked = set(state.asked)
     age_missing = "age" in missing and state.age is None
+    # Asked with the age, the commune also gives a housing result its MDS (no housing scheme requires
+    # living in the 62); asked alone, only for a contact that needs it: the SLAI.
     commune_missing = state.commune is None and "commune" not in state.unsure and (
-        "commune" in missing or _needs_contact(incomplete))
+        "commune" in missing or _needs_contact(incomplete, TERRITORIAL if age_missing else frozenset({SLAI})))
     if age_missing and commune_missing and AGE_COMMUNE not in asked:
         return Question(AGE_COMMUNE)
     if age_missing and AGE not in asked:
