@@ -242,8 +242,23 @@ def verdict(scheme_id: str, orientation: Orientation, role: str | None) -> Reply
         own = [c.text for c, when in found.scheme.checks if when is not None and c.text in found.to_check]
         if own:
             text += " À vérifier : " + own[0]
+        if orientation.commune.status == "hors_62":
+            text += " " + _door_from_outside(found.scheme, role)
         return Reply(text.strip())
     return None
+
+
+def _door_from_outside(scheme: Scheme, role: str | None) -> str:
+    """Where someone who lives outside the 62 turns for a scheme that does not require living there."""
+    if scheme.entry.service == "slai":
+        return pick(role, "Tu habites hors du Pas-de-Calais : l'entrée passe par le SLAI du territoire où tu "
+                          "t'installes (dis-moi la commune pour son numéro) ; en attendant, ta mission locale peut "
+                          "t'aider.",
+                    "Hors du Pas-de-Calais : l'entrée passe par le SLAI du territoire où le ou la jeune s'installe "
+                    "(indiquez la commune pour son numéro) ; en attendant, sa mission locale.")
+    return pick(role, "Tu habites hors du Pas-de-Calais : un CLLAJ accueille aussi les jeunes qui viennent s'y "
+                      "installer.",
+                "Hors du Pas-de-Calais : un CLLAJ accueille aussi les jeunes qui viennent s'y installer.")
 
 
 def fits(verdict: Reply) -> bool:
