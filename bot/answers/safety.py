@@ -192,6 +192,11 @@ _ARABIC_KIND = {SUICIDE: "لست وحدك: هناك من يستطيع الاست
                 SHELTER_FULL: "حتى لو كان ممتلئاً، اتصل به مرة أخرى: إنه رقم المبيت الطارئ."}
 
 
+# The SLAI by its name: a service of the Département, not a "youth service".
+_ENGLISH_SLAI = "the Département's SLAI (Service Local Allocation Insertion)"
+_ARABIC_SLAI = "مكتب SLAI التابع لـ Département du Pas-de-Calais (Service Local Allocation Insertion)"
+
+
 def other_language(language: str, kinds: Sequence[str], age: int | None, territory: Territory | None,
                    partner: bool = False) -> Reply:
     """Numbers and the local contact in English or Arabic (fixed phrases); English for other languages."""
@@ -203,16 +208,16 @@ def other_language(language: str, kinds: Sequence[str], age: int | None, territo
         lines += [f"{table[i].number} : {_ARABIC_NAMES[i]}" for i in (ids[1:] if kinds else ids)]
         kind_line = next((_ARABIC_KIND[k] for k in kinds if k in _ARABIC_KIND), None)
         lines += [kind_line] if kind_line else []
-        lines.append(f"الخدمة المحلية للشباب (SLAI) : {territory.slai.phone}" if territory
-                     else "اكتب اسم مدينتك لتحصل على رقم الخدمة المحلية للشباب.")
+        lines.append(f"{_ARABIC_SLAI} ({territory.name}) : {territory.slai.phone}" if territory
+                     else f"اكتب اسم مدينتك لتحصل على رقم {_ARABIC_SLAI}.")
         return Reply("\n".join(lines))
     lines = [f"Call {table[ids[0]].number} now ({_ENGLISH_NAMES[ids[0]]}): free, 24/7."
              if kinds else "I can only answer in French. Emergency numbers in France, free and 24/7:"]
     lines += [f"{table[i].number}: {_ENGLISH_NAMES[i]}" for i in (ids[1:] if kinds else ids)]
     kind_line = next((_ENGLISH_KIND[k] for k in kinds if k in _ENGLISH_KIND), None)
     lines += [kind_line] if kind_line else []
-    lines.append(f"Your local youth service (SLAI {territory.name}): {territory.slai.phone}." if territory
-                 else "Write the name of your town to get the phone number of your local youth service.")
+    lines.append(f"{_ENGLISH_SLAI} ({territory.name}): {territory.slai.phone}." if territory
+                 else f"Write the name of your town to get the phone number of {_ENGLISH_SLAI}.")
     return Reply("\n".join(lines))
 
 

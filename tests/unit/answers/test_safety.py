@@ -34,6 +34,9 @@ def test_other_languages_get_numbers_and_the_slai_in_their_language() -> None:
     assert "I can only answer in French" in english and "03 21 13 19 35" in english and "115" in english
     arabic = safety.other_language("ar", [VIOLENCE], 15, None).text
     assert re.search("[\u0600-\u06FF]", arabic) and "119" in arabic.splitlines()[0]
+    # The SLAI by its name, a service of the Département (seed), not a "youth service".
+    for text in (english, arabic):
+        assert "Service Local Allocation Insertion" in text and "youth service" not in text
 
 
 def test_clarify_offers_the_two_likeliest_topics() -> None:
