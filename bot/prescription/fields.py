@@ -181,8 +181,13 @@ def fields_for(sheet_type: SheetType | str, role: str, age: int | None) -> tuple
 
 
 def asked_fields(sheet_type: SheetType | str, role: str, age: int | None) -> tuple[Field, ...]:
-    """The fields the conversation asks, in order."""
-    return tuple(f for f in fields_for(sheet_type, role, age) if f.asked)
+    """The fields the conversation asks, in order; never the RSA to a minor (`prefill` says no)."""
+    return tuple(f for f in fields_for(sheet_type, role, age)
+                 if f.asked and not (f.id == "rsa" and _minor(age)))
+
+
+def _minor(age: int | None) -> bool:
+    return age is not None and age < MAJORITY_AGE
 
 
 def missing_fields(fields: Iterable[Field], values: Mapping[str, Any]) -> tuple[Field, ...]:
@@ -246,6 +251,8 @@ def prefill(
     for field_id, needed in _ABSENT_MEANS_NO.items():
         if field_id not in values and all(s in ruled_out for s in needed):
             values[field_id] = False
+    if _minor(age) and "rsa" not in values:
+        values["rsa"] = False  # the RSA is for adults: not asked of a minor
     current = [text for situation, text in _CURRENT_SITUATION.items() if situation in applying]
     if current:
         values["situation_actuelle"] = " ; ".join(current)

@@ -73,10 +73,17 @@ def test_prefill_maps_what_the_orientation_knows() -> None:
         "situation_actuelle": "sans emploi, sans études et sans formation",
     }
     assert prefill("jeune", 17, "insee:62041", ["ase_confie", "pacea"])["commune"] == "62041"
-    assert prefill("jeune", 17, None, ["pacea"]) == {"pacea": True, "mission_locale": True}
-    assert prefill("jeune", 17, "Lille", []) == {}  # outside the 62: asked again, then refused
+    assert prefill("jeune", 17, None, ["pacea"]) == {"pacea": True, "mission_locale": True, "rsa": False}
+    assert prefill("jeune", 17, "Lille", []) == {"rsa": False}  # outside the 62: asked again, then refused
     assert "ase" not in prefill("jeune", 17, None, [], absent=["ase_confie"])  # ase_sorti still unknown
-    assert prefill("jeune", 17, None, [], absent=["ase_confie", "ase_sorti"]) == {"ase": False}
+    assert prefill("jeune", 17, None, [], absent=["ase_confie", "ase_sorti"]) == {"ase": False, "rsa": False}
+
+
+def test_a_minor_is_never_asked_about_the_rsa() -> None:
+    assert "rsa" not in ids(asked_fields("graine_de", "jeune", 16))
+    assert "rsa" not in ids(asked_fields("coach_jeunesse", "professionnel", 17))
+    assert "rsa" in ids(asked_fields("graine_de", "jeune", 19))
+    assert prefill("professionnel", 16, None, [])["rsa"] is False
 
 
 def test_values_round_trip_through_json_and_display_in_french() -> None:
