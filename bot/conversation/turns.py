@@ -38,7 +38,19 @@ from bot.reading import Reading
 from bot.reading.language import OTHER
 from bot.reading.replies import NO, UNSURE, YES
 from bot.reading.safety import DISTRESS
-from bot.reading.topics import CARRIERS, CONTACT, COST, DEADLINE, ELIGIBILITY, FUNDING, INFO, PAID, PROCEDURE, PUBLIC
+from bot.reading.topics import (
+    CARRIERS,
+    CONTACT,
+    CONTENTS,
+    COST,
+    DEADLINE,
+    ELIGIBILITY,
+    FUNDING,
+    INFO,
+    PAID,
+    PROCEDURE,
+    PUBLIC,
+)
 
 MAX_TOPICS = 3
 _ORIENTATION_TOPICS = frozenset({INFO, ELIGIBILITY, CARRIERS, PUBLIC})  # what the orientation itself answers
@@ -612,6 +624,10 @@ def clarify(state: State, reading: Reading, likely: Sequence[str], fallbacks: in
     if reading.topics and (reading.question or not reading.states_facts) \
             or _precise(state, reading) and not reading.states_facts:
         return answer(state, reading, None, today)
+    if reading.question and reading.schemes and not (reading.place or reading.age is not None or reading.yes
+                                                     or reading.no or reading.role):
+        # "et le Coordo ASE pour elle, tu peux m'en dire plus ?": what it is, not the result again.
+        return answer(state, dataclasses.replace(reading, topics=(CONTENTS,)), None, today)
     absorbed = absorb(state, reading)
     if absorbed.answered or absorbed.learned or absorbed.guess is not None or reading.states_facts \
             or reading.reply is not None:

@@ -37,6 +37,7 @@ _NOT_PLACES = (("pas", "de", "calais"), ("pas", "calais"))
 _CODE_LENGTH = 5
 _SHORT_MESSAGE = 6
 _RESIDENCE_CUES = frozenset({"habite", "vis", "viens", "originaire"})
+_SETTLING_CUES = frozenset({"installer", "demenager", "emmenager", "arriver"})  # where one moves to
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Place:
     clause: int
     denied: bool = False
     residence: bool = False  # introduced by "j'habite", "je vis", "je viens de"
+    settling: bool = False   # introduced by "m'installer à", "déménager à": where the person moves to
     typo: bool = False       # read with one typo ("Béthnue")
 
     @property
@@ -112,7 +114,8 @@ def _clause_places(words: Sequence[str], clause: int, offset: int, bare: bool, c
             taken[start:end] = [True] * size
             window = words[max(0, start - 3):start]
             found.append(Place(match, offset + start, clause, denied=bool(NEGATIONS & set(window)),
-                               residence=bool(_RESIDENCE_CUES & set(window))))
+                               residence=bool(_RESIDENCE_CUES & set(window)),
+                               settling=bool(_SETTLING_CUES & set(window))))
     if not found:
         found += _home_with_typo(words, clause, offset)
     for start, word in enumerate(words if codes else ()):
@@ -157,12 +160,15 @@ def _alone(words: Sequence[str], start: int, end: int) -> bool:
 
 def chosen(places: Sequence[Place]) -> Place | None:
     """The commune the person says they live in: one they did not deny, introduced as their home
-    if one is, else the last one named (a correction comes last)."""
+    if one is, else the last one named (a correction comes last). Someone who lives outside the 62
+    and moves to a commune of it ("je vis à Amiens, je veux m'installer à Arras") is served there."""
     kept = [p for p in places if not p.denied]
     if not kept:
         return None
     homes = [p for p in kept if p.residence]
-    return (homes or kept)[-1]
+    home = (homes or kept)[-1]
+    moving_to = [p for p in kept if p.settling and p.match.status != OUTSIDE]
+    return moving_to[-1] if moving_to and home.match.status == OUTSIDE else home
 
 
 _HOME_CUES = frozenset({"habite", "vis"})

@@ -140,7 +140,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
                 "appeler pour ma", "faire la demande pour lui", "faire la demande pour elle", "le faire pour lui",
                 "le faire pour elle", "peut on appeler pour",
                 "appeler moi meme", "doit appeler lui meme", "doit appeler elle meme"),
-    _HOW: ("ca se passe comment", "comment ca se passe"),
+    _HOW: ("ca se passe comment", "comment ca se passe", "ca marche comment",
+           "ca fonctionne comment", "comment ca fonctionne", "comment ca se deroule", "ca se deroule comment"),
     DEFINITION: ("ca veut dire quoi", "veut dire quoi", "signifie", "ca veut dire", "que veut dire",
                  "c est quoi un", "c est quoi une", "c est quoi le", "c est quoi la", "c est quoi l"),
 }

@@ -76,3 +76,9 @@ def test_a_home_with_a_typo_after_j_habite_is_to_confirm() -> None:
     assert place is not None and place.typo and place.match.commune.name == "Fauquembergues"
     assert read("j'habite à côté de la gare").place is None
 
+
+
+def test_someone_moving_to_the_62_is_served_where_they_settle() -> None:
+    assert read("je vis a amiens je veux m'installer a arras").place.match.commune.name == "Arras"
+    assert read("je vis à Lille et je vais déménager à Lens").place.match.commune.name == "Lens"
+    assert read("j'habite à Lens, je voudrais m'installer à Lille").place.match.commune.name == "Lens"
