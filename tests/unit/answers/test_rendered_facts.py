@@ -1,5 +1,6 @@
-"""Every answer of bot/answers/topics.py, rendered for each role, scheme and topic at four dates,
-says only numbers, dates, phones and e-mails that knowledge/ holds, and agrees in number.
+"""Every answer of bot/answers/ — each topic for each role and scheme, the orientation result and
+verdicts of a grid of profiles, contacts, safety replies — rendered at four dates, says only numbers,
+dates, phones and e-mails that knowledge/ holds, and agrees in number.
 
 The facts are checked against the seed elsewhere (test_seed_crosscheck); this test closes the other
 gap: a sentence of the code that writes a figure of its own.
@@ -13,11 +14,15 @@ from functools import lru_cache
 
 import pytest
 
-from bot.answers import topics
+from bot.answers import contacts, orientation, safety, topics
 from bot.answers.reply import Reply, capitalize
+from bot.communes import communes
+from bot.eligibility.engine import orient
+from bot.eligibility.profile import validate_profile
 from bot.knowledge import SCHEME_IDS, knowledge
 from bot.paths import KNOWLEDGE_DIR
 from bot.reading import topics as reading_topics
+from bot.reading.safety import DISTRESS, IMMEDIATE, NO_SHELTER, SUICIDE, VIOLENCE
 
 ROLES = ("jeune", "professionnel", "structure", None)
 DATES = (dt.date(2026, 1, 5), dt.date(2026, 4, 15), dt.date(2026, 11, 29), dt.date(2027, 12, 1))
@@ -52,11 +57,65 @@ def known_numbers() -> frozenset[str]:
     return frozenset(n.lstrip("0") or "0" for n in numbers if n)
 
 
+PROFILES = (  # (age, commune, situations): a grid of the engine's cases, outside the 62 included
+    (16, "Lens", ("decrochage_scolaire",)), (17, "Arras", ("autre_parcours_insertion",)),
+    (17, "Saint-Omer", ("ase_confie",)), (19, "Calais", ("sans_logement", "rupture_familiale")),
+    (20, "Lille", ("recherche_logement", "autre_precarite")), (22, "Ardres", ("maintien_logement_difficile",)),
+    (23, "Hénin-Beaumont", ("ase_sorti", "recherche_logement")), (19, "Lens", ("neet", "abandon_graine_de")),
+    (29, "Berck", ("premiere_demande_logement", "recherche_logement")), (31, "Boulogne-sur-Mer", ()),
+)
+STRUCTURES = (("mission_locale",), ("association_1901",), ("bailleur_social",), ("association_agreee_fsl",),
+              ("cllaj", "association_1901"), ("entreprise",), ())
+
+
+def _orientation_texts(role: str, today: dt.date) -> list[tuple[str, str]]:
+    """The orientation result and every scheme's verdict for the grid of profiles."""
+    k = knowledge()
+    out: list[tuple[str, str]] = []
+    if role == "structure":
+        profiles = [{"role": role, **({"structure_types": list(types)} if types else {})} for types in STRUCTURES]
+    else:
+        profiles = [{"role": role, "age": age, "commune": commune, "situations": list(situations)}
+                    for age, commune, situations in PROFILES]
+    for raw in profiles:
+        found = orient(validate_profile(raw, k), k, communes(), today)
+        where = f"orientation/{role}/{today}/{raw.get('commune') or raw.get('structure_types')}"
+        replies = orientation.result(found, SCHEME_IDS, frozenset({"sejour_irregulier"}), role,
+                                     homeless="sans_logement" in raw.get("situations", ()),
+                                     yes=frozenset(raw.get("situations", ())))
+        out += [(where, r.text) for r in replies]
+        for sid in SCHEME_IDS:
+            verdict = (orientation.structure_verdict(found.result(sid)) if role == "structure"
+                       else orientation.verdict(sid, found, role))
+            out += [(f"{where}/{sid}", verdict.text)] if verdict else []
+    return out
+
+
+def _other_texts(role: str | None) -> list[tuple[str, str]]:
+    """Contacts, the SLAI list, and the safety replies in French, English and Arabic."""
+    k = knowledge()
+    out = [(f"contacts/{role}", r.text) for r in contacts.all_slai()]
+    for territory in (k.territory("calaisis"), None):
+        for sid in (*SCHEME_IDS, None):
+            out.append((f"contact/{role}/{sid}", contacts.contact(role, territory, k.scheme(sid) if sid else None).text))
+        for kinds in ((SUICIDE,), (VIOLENCE,), (NO_SHELTER,), (IMMEDIATE,), (DISTRESS,)):
+            for age in (15, 17, 22):
+                out += [(f"safety/{role}/{kinds}", r.text) for r in safety.distress(kinds, role, age)]
+                out += [(f"safety/{lang}/{kinds}", safety.other_language(lang, kinds, age, territory).text)
+                        for lang in ("en", "ar")]
+    return out
+
+
 def rendered() -> list[tuple[str, str]]:
-    """(where, text) of every answer, for every role, date, scheme and topic (one territory and none)."""
+    """(where, text) of every answer, for every role, date, scheme and topic (one territory and none),
+    the orientation of a grid of profiles at each date, contacts and safety replies."""
     k = knowledge()
     territories = (k.territory("calaisis"), None)
     out: list[tuple[str, str]] = []
+    for role in ROLES:
+        out += _other_texts(role)
+        for today in DATES:
+            out += _orientation_texts(role, today) if role else []
     for role in ROLES:
         for today in DATES:
             for territory in territories:
@@ -91,13 +150,17 @@ def test_every_date_said_is_in_knowledge(answers) -> None:
     assert not sorted(wrong)[:5]
 
 
+DEPARTMENTS = re.compile(r"\((?:\d[\dAB]|\d{3})(?:, (?:\d[\dAB]|\d{3}))*(?:, …)?\)")  # "Lille (59)"
+
+
 def test_every_number_said_is_in_knowledge(answers) -> None:
+    said_by_people = {str(age) for age, _, _ in PROFILES} | {"15", "17", "22"}  # their own ages
     wrong = set()
     for where, said in answers:
-        plain = EMAIL.sub(" ", PHONE.sub(" ", DATE.sub(" ", said)))
+        plain = EMAIL.sub(" ", PHONE.sub(" ", DATE.sub(" ", DEPARTMENTS.sub(" ", said))))
         for number in NUMBER.findall(plain):
             digits = re.sub(r"\D", "", number).lstrip("0") or "0"
-            if digits not in known_numbers():
+            if digits not in known_numbers() | said_by_people:
                 wrong.add((where, number.strip()))
     assert not sorted(wrong)[:5]
 
