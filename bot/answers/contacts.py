@@ -27,12 +27,27 @@ def person_line(person: Person) -> str:
     return ", ".join(parts)
 
 
+# Said once in a conversation, where it helps (the first housing contact): the seed gives no SLISL phone.
+NO_SLISL_PHONE = (" Le document du Département ne donne pas de numéro direct pour le service logement (SLISL).",
+                  " Le document du Département ne donne pas de numéro pour les SLISL.")
+NO_SLISL_PHONE_SAID = "note:slisl"  # kept with the acronyms already explained
+
+
 def housing_line(role: str | None, territory: Territory | None) -> str:
     where = f" {territory.of_name}" if territory else ""
-    return pick(role, f"Pour le logement : va à l'accueil de la MDS{where}, à ta mission locale ou dans un CLLAJ. "
-                      "Le document du Département ne donne pas de numéro direct pour le service logement (SLISL).",
-                f"Pour le logement : l'accueil de la MDS{where}, la mission locale ou un CLLAJ. Le document du "
-                "Département ne donne pas de numéro pour les SLISL.")
+    return pick(role, f"Pour le logement : va à l'accueil de la MDS{where}, à ta mission locale ou dans un CLLAJ."
+                      + NO_SLISL_PHONE[0],
+                f"Pour le logement : l'accueil de la MDS{where}, la mission locale ou un CLLAJ." + NO_SLISL_PHONE[1])
+
+
+def said_once(text: str, said: frozenset[str]) -> tuple[str, frozenset[str]]:
+    """`text` without the no-SLISL-phone note if the conversation has had it; the notes now said."""
+    for note in NO_SLISL_PHONE:
+        if note in text:
+            if NO_SLISL_PHONE_SAID in said:
+                text = text.replace(note, "")
+            said = said | {NO_SLISL_PHONE_SAID}
+    return text, said
 
 
 ALL_BUTTON = "Voir tous les SLAI"

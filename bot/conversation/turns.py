@@ -123,8 +123,8 @@ def _finish(before: State, after: State, replies: Sequence[Reply], urgent: bool 
             if reply.buttons and out and not out[-1].buttons:
                 out[-1] = Reply(out[-1].text, reply.buttons)  # the choices stay
             continue
-        reply = Reply("\n".join(lines), reply.buttons)
-        text, explained = explain(reply.text, explained)
+        text, said = contacts.said_once("\n".join(lines), frozenset(explained))
+        text, explained = explain(text, said)
         out += split(Reply(flatten(text), reply.buttons))
     after = after.replace(welcomed=True, explained=frozenset(explained))
     return Turn(tuple(out), after.changes_from(before), urgent)

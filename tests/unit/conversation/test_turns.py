@@ -449,3 +449,11 @@ def test_how_to_sign_up_without_a_scheme_names_the_entry_door_in_a_sentence() ->
     text = chat.say("comment on fait pour s'inscrire ?", "ask_procedure")
     assert "passe par le SLAI de l'Arrageois : Sandra Cuvillier, 03 21 15 21 10." in text
     assert "c'est SLAI" not in text
+
+
+def test_the_missing_slisl_phone_is_said_once_in_a_conversation() -> None:
+    chat = Chat()
+    first = chat.say("20 ans je cherche un appart a lens", "inform")
+    assert "ne donne pas de numéro" in first
+    again = chat.say("c'est où le cllaj ?", "ask_contact")
+    assert "MDS" in again and "ne donne pas de numéro" not in again
