@@ -181,3 +181,11 @@ def test_a_date_sentence_says_when_the_funded_actions_run_not_when_a_scheme_star
     cllaj = topics.for_scheme(reading_topics.DEADLINE, knowledge().scheme("cllaj"), "jeune", None,
                               dt.date(2026, 11, 29))[0].text
     assert cllaj.index("sans attendre") < cllaj.index("01/09/2026")  # how to go now, then the period
+
+
+def test_one_deadline_has_one_wording(answers) -> None:
+    """The Coordo ASE monthly table: the seed's "dans les délais (10 de chaque mois)", never "avant le 10"
+    here and "au plus tard le 10" there."""
+    texts = [said for _, said in answers] + [knowledge_text()]
+    assert not [t for t in texts if re.search(r"(avant|au plus tard) le 10 de chaque mois", t)]
+    assert any("le 10 de chaque mois" in t for _, t in answers)
