@@ -78,6 +78,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "rsa": ("au rsa", "touche le rsa", "touche rsa", "j ai le rsa", "beneficiaire du rsa"),
     "cej": ("en cej", "en contrat d engagement", "suis cej"),
     "pacea": ("en pacea", "suis pacea"),
+    # Said of a young person, the E2C is their path, not the structure ("je suis en E2C à Boulogne").
+    "autre_parcours_insertion": ("en e2c", "a l e2c", "suis e2c", "a l ecole de la deuxieme chance",
+        "a l ecole de la 2e chance", "en ecole de la deuxieme chance", "a l epide", "suivi par la mission locale",
+        "suivie par la mission locale", "suivi a la mission locale", "suivie a la mission locale"),
     "apprentissage": ("en apprentissage", "en alternance", "apprenti"),
     "rupture_familiale": ("mis dehors", "mise dehors", "fout dehors", "foutu dehors", "foutue dehors", "jete dehors",
         "jetee dehors", "vire de chez moi", "viree de chez moi", "vire de la maison", "viree de la maison",

@@ -21,6 +21,9 @@ from bot.reading import read
     ("jai nulle part ou aller ce soir", {"sans_logement"}, set()),
     ("jsuis enceinte mon copain ma mise dehors jsais pas ou aller cette nuit",
      {"rupture_familiale", "sans_logement"}, set()),
+    ("jai 16 ans jsuis en e2c a boulogne", {"autre_parcours_insertion"}, set()),
+    ("jsuis a l'epide depuis septembre", {"autre_parcours_insertion"}, set()),
+    ("nous sommes l'école de la deuxième chance de Boulogne", set(), set()),
 ])
 def test_situations(text: str, yes: set[str], no: set[str]) -> None:
     reading = read(text)
