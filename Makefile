@@ -93,9 +93,12 @@ constraints: ## Re-freeze constraints.txt from the current .venv
 converse: install ## Replay the persona openings of scripts/personas.yml and print how well they are served (never in CI)
 	$(PY) scripts/converse.py
 
-.PHONY: evaluate
+.PHONY: evaluate evaluate-reader
 evaluate: install ## NLU 5-fold cross-validation, reports in reports/nlu/ (slow; never run in CI)
 	$(PY) scripts/evaluate_nlu.py
+
+evaluate-reader: install ## The message reader's entity F1 on the annotated NLU data, beside DIET's (never in CI)
+	$(PY) scripts/evaluate_reader.py
 
 .PHONY: backoffice browser
 backoffice: install ## Start the back office alone (http://localhost:8080; BACKOFFICE_PORT to change)
