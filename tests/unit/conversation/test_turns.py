@@ -247,10 +247,12 @@ def test_the_rsa_is_not_mentioned_to_a_minor() -> None:
     assert "RSA" not in chat.text
 
 
-def test_a_company_chosen_by_button_carries_no_call() -> None:
+def test_a_company_is_asked_its_expertise_and_without_it_carries_no_call() -> None:
     chat = Chat()
     chat.say("Bonjour, je voudrais savoir à quels appels à projets notre structure peut répondre", "ask_orientation")
     text = chat.say("/inform", "inform", [{"entity": "structure_type", "value": "entreprise"}])
+    assert "expertise reconnue" in text  # the FAJ Co and the Coordo ASE define their carriers by it
+    text = chat.say("non", "deny")
     assert "aucun" in text and "FAJ Co" not in text and "03 21 21 65 05" in text
 
 
