@@ -194,7 +194,9 @@ def _structure_result(orientation: Orientation, eligible: list[SchemeResult], pe
         return [Reply("D'après ces informations, votre structure ne peut porter aucun des sept appels à projets. "
                       "La DPID du Département peut vous conseiller : "
                       + departement_contacts(knowledge().scheme("faj_co")) + ".", buttons)]
-    shown = (eligible or pending)[:MAX_SHOWN]
+    # The calls the structure may answer by what it is (a landlord's housing calls) before those it
+    # may answer by its expertise with young people (the FAJ Co, the Coordo ASE).
+    shown = sorted(eligible or pending, key=lambda r: bool(r.scheme.carriers.to_confirm))[:MAX_SHOWN]
     lines = [f"{r.scheme.short_title} — {call_window_line(r.scheme, orientation.as_of)}" for r in shown]
     text = ("Votre structure peut porter :\n" if eligible else "Votre structure pourrait porter, sous condition :\n") \
         + bullets(lines)
