@@ -52,10 +52,7 @@ def _contact_lines(results: list[SchemeResult], orientation: Orientation, role: 
             lines.append(pick(role, f"Ton contact : {slai_line(territory)}{note}.",
                               f"Contact : {slai_line(territory)}{note}."))
         elif orientation.commune.status == "hors_62":
-            lines.append(pick(role, "Ton contact : le SLAI du territoire du Pas-de-Calais où tu t'installes (dis-moi "
-                                    "la commune pour son numéro) ; en attendant, ta mission locale peut t'aider.",
-                              "Contact : le SLAI du territoire du Pas-de-Calais où le ou la jeune s'installe "
-                              "(indiquez la commune pour son numéro) ; en attendant, sa mission locale."))
+            lines.append(pick(role, "Ton contact : ", "Contact : ") + _slai_where_settling(role))
         else:
             lines.append(pick(role, "Ton contact : le SLAI de ton territoire (dis-moi ta commune pour son numéro).",
                               "Contact : le SLAI du territoire (indiquez la commune pour son numéro)."))
@@ -250,14 +247,19 @@ def verdict(scheme_id: str, orientation: Orientation, role: str | None) -> Reply
     return None
 
 
+def _slai_where_settling(role: str | None) -> str:
+    """The SLAI of someone who lives outside the 62: the one of the territory they move to."""
+    return pick(role, "le SLAI du territoire du Pas-de-Calais où tu t'installes (dis-moi la commune pour son "
+                      "numéro) ; en attendant, ta mission locale peut t'aider.",
+                "le SLAI du territoire du Pas-de-Calais où le ou la jeune s'installe (indiquez la commune pour "
+                "son numéro) ; en attendant, sa mission locale.")
+
+
 def _door_from_outside(scheme: Scheme, role: str | None) -> str:
     """Where someone who lives outside the 62 turns for a scheme that does not require living there."""
     if scheme.entry.service == "slai":
-        return pick(role, "Tu habites hors du Pas-de-Calais : l'entrée passe par le SLAI du territoire où tu "
-                          "t'installes (dis-moi la commune pour son numéro) ; en attendant, ta mission locale peut "
-                          "t'aider.",
-                    "Hors du Pas-de-Calais : l'entrée passe par le SLAI du territoire où le ou la jeune s'installe "
-                    "(indiquez la commune pour son numéro) ; en attendant, sa mission locale.")
+        return pick(role, "Tu habites hors du Pas-de-Calais : l'entrée passe par ",
+                    "Hors du Pas-de-Calais : l'entrée passe par ") + _slai_where_settling(role)
     return pick(role, "Tu habites hors du Pas-de-Calais : un CLLAJ accueille aussi les jeunes qui viennent s'y "
                       "installer.",
                 "Hors du Pas-de-Calais : un CLLAJ accueille aussi les jeunes qui viennent s'y installer.")

@@ -40,6 +40,7 @@ DEFAULT_ORDER = ("graine_de", "coordo_ase", "cllaj", "accompagnement_logement", 
                  "logement_primo_locataires", "faj_co")
 NEVER_ASKED = frozenset({"sejour_irregulier", "abandon_graine_de"})  # said by the person, never asked
 SLAI = "slai"
+SLAI_ONLY = frozenset({SLAI})
 TERRITORIAL = frozenset({SLAI, "logement"})  # entry services whose contact depends on the territory
 
 
@@ -100,7 +101,7 @@ def _specificity(scheme_id: str, state: State) -> int:
     return len(named & state.yes)
 
 
-def _needs_contact(results: list[SchemeResult], services: frozenset[str] = frozenset({SLAI})) -> bool:
+def _needs_contact(results: list[SchemeResult], services: frozenset[str] = SLAI_ONLY) -> bool:
     return any(r.scheme.entry.service in services for r in results)
 
 
@@ -140,7 +141,7 @@ def _next_question(state: State, missing: set[str], incomplete: list[SchemeResul
     # Asked with the age, the commune also gives a housing result its MDS (no housing scheme requires
     # living in the 62); asked alone, only for a contact that needs it: the SLAI.
     commune_missing = state.commune is None and "commune" not in state.unsure and (
-        "commune" in missing or _needs_contact(incomplete, TERRITORIAL if age_missing else frozenset({SLAI})))
+        "commune" in missing or _needs_contact(incomplete, TERRITORIAL if age_missing else SLAI_ONLY))
     if age_missing and commune_missing and AGE_COMMUNE not in asked:
         return Question(AGE_COMMUNE)
     if age_missing and AGE not in asked:
