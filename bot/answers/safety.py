@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.answers.reply import Button, Reply, pick
+from bot.answers.reply import Button, Reply, capitalize, pick
 from bot.knowledge import EmergencyNumber, Territory, knowledge
 from bot.reading.language import ARABIC, ENGLISH
 from bot.reading.safety import DISTRESS, IMMEDIATE, MISSING, NO_SHELTER, SHELTER_FULL, SUICIDE, VIOLENCE
@@ -216,7 +216,7 @@ def other_language(language: str, kinds: Sequence[str], age: int | None, territo
     lines += [f"{table[i].number}: {_ENGLISH_NAMES[i]}" for i in (ids[1:] if kinds else ids)]
     kind_line = next((_ENGLISH_KIND[k] for k in kinds if k in _ENGLISH_KIND), None)
     lines += [kind_line] if kind_line else []
-    lines.append(f"{_ENGLISH_SLAI} ({territory.name}): {territory.slai.phone}." if territory
+    lines.append(f"{capitalize(_ENGLISH_SLAI)} ({territory.name}): {territory.slai.phone}." if territory
                  else f"Write the name of your town to get the phone number of {_ENGLISH_SLAI}.")
     return Reply("\n".join(lines))
 

@@ -117,7 +117,8 @@ def _ages_without_years(words: Sequence[str]) -> list[int]:
         if words[i] == "j" and words[i + 1] == "ai" and words[i + 2].isdigit():
             after = words[i + 3] if i + 3 < len(words) else ""
             value = int(words[i + 2]) if len(words[i + 2]) <= 2 else -1
-            if after in ("", "et", "je", "j", "moi", "ou", "bientot") and 12 <= value <= 35:
+            said_again = tuple(words[i + 3:i + 5]) == ("en", "fait")  # a correction: "non j'ai 19 en fait"
+            if (after in ("", "et", "je", "j", "moi", "ou", "bientot") or said_again) and 12 <= value <= 35:
                 found.append(value)
     return found
 

@@ -37,6 +37,7 @@ def test_other_languages_get_numbers_and_the_slai_in_their_language() -> None:
     # The SLAI by its name, a service of the Département (seed), not a "youth service".
     for text in (english, arabic):
         assert "Service Local Allocation Insertion" in text and "youth service" not in text
+    assert all(line[0].isupper() or line[0].isdigit() for line in english.splitlines())
 
 
 def test_clarify_offers_the_two_likeliest_topics() -> None:

@@ -459,3 +459,11 @@ def test_the_missing_slisl_phone_is_said_once_in_a_conversation() -> None:
     assert "ne donne pas de numéro" in first
     again = chat.say("c'est où le cllaj ?", "ask_contact")
     assert "MDS" in again and "ne donne pas de numéro" not in again
+
+
+def test_an_age_corrected_in_sms_after_the_result_changes_the_result() -> None:
+    chat = Chat()
+    chat.say("yo g 18 an jai lacher lecole en 1ere jsui a bruay", "inform")
+    text = chat.say("non jai 19 en fait", "deny")
+    assert "« graine de »" in text and "Autre chose" not in text
+    assert chat.state.age == 19
