@@ -97,8 +97,8 @@ converse: install ## Replay the persona openings of scripts/personas.yml and pri
 evaluate: install ## NLU 5-fold cross-validation, reports in reports/nlu/ (slow; never run in CI)
 	$(PY) scripts/evaluate_nlu.py
 
-evaluate-reader: install ## The message reader's entity F1 on the annotated NLU data, beside DIET's (never in CI)
-	$(PY) scripts/evaluate_reader.py
+evaluate-reader: install ## The message reader's entity F1 beside DIET's (ARGS=--heldout: on the held-out set; never in CI)
+	$(PY) scripts/evaluate_reader.py $(ARGS)
 
 .PHONY: backoffice browser
 backoffice: install ## Start the back office alone (http://localhost:8080; BACKOFFICE_PORT to change)

@@ -228,3 +228,15 @@ def test_no_synonym_turns_a_commune_name_into_an_id(training_data: Any) -> None:
 
 def test_lookup_tables_are_entities(training_data: Any) -> None:
     assert {table["name"] for table in training_data.lookup_tables} == {"commune", "dispositif", "territoire"}
+
+
+def test_the_held_out_entity_set_stays_out_of_the_training_data() -> None:
+    """evaluation/heldout_entities.yml measures the reader and the model on messages neither was
+    built on (docs/nlu.md): copying one of them into data/nlu would end that."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    heldout = load_data(str(REPO / "evaluation" / "heldout_entities.yml")).intent_examples
+    assert len(heldout) >= 300
+    training = {normalize(e.get("text")) for e in load_data(str(NLU_DIR)).intent_examples}
+    copied = [e.get("text") for e in heldout if normalize(e.get("text")) in training]
+    assert not copied, copied
