@@ -27,7 +27,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_ext.channels.messages import describe_failure
+from bot.failures import describe_failure
 
 logger = logging.getLogger(__name__)
 

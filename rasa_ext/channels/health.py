@@ -31,6 +31,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_ext import action_client
+
 logger = logging.getLogger(__name__)
 
 OK, ABSENT, ERROR, TIMEOUT = "ok", "absent", "error", "timeout"
@@ -64,6 +66,10 @@ class HealthInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         health = Blueprint("cj62_health", __name__)
+
+        @health.after_server_stop
+        async def close_action_sessions(*_: Any) -> None:
+            await action_client.close_sessions()
 
         @health.route("/", methods=["GET"])
         async def alive(_: Request) -> HTTPResponse:

@@ -25,14 +25,13 @@ import asyncio
 import json
 import logging
 import re
-import traceback
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rasa.shared.core.events import BotUttered, Event, Restarted
 
-from bot.paths import ROOT
+from bot.failures import describe_failure
 from rasa_ext.channels.action_failures import ActionServerUnavailable
 from rasa_ext.stores.tracker import TrackerUnavailable
 
@@ -246,24 +245,3 @@ async def prepare_text(value: object, sender_id: str, agent: Any, limit: int = M
     if starts_with_slash(inbound.text):
         inbound = apply_slash_rule(inbound, await payloads_offered_to(agent, sender_id))
     return inbound
-
-
-# --- logs ----------------------------------------------------------------------------------------
-
-
-def describe_failure(error: BaseException, frames: int = 6) -> str:
-    """An exception for the logs without its message, which may quote the user's text.
-
-    Gives the exception type and the last frames (file, line, function), e.g.
-    "KeyError at rasa/core/processor.py:123 in _parse_message ← …".
-    """
-    stack = traceback.extract_tb(error.__traceback__)[-frames:]
-    where = " ← ".join(f"{_short(frame.filename)}:{frame.lineno} in {frame.name}" for frame in reversed(stack))
-    return f"{type(error).__name__} at {where}" if where else type(error).__name__
-
-
-def _short(filename: str) -> str:
-    for marker in ("site-packages/", f"{ROOT}/"):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    return filename

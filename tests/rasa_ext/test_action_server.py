@@ -73,3 +73,15 @@ def test_production_requires_the_token() -> None:
     assert token_from_env({}) is None
     with pytest.raises(ActionServerConfigError):
         token_from_env({"CJ62_ENV": "production"})
+
+
+def test_the_action_server_loads_rasa_sdk_and_bot_but_neither_rasa_nor_tensorflow() -> None:
+    """Issue 15: it imported Rasa (and so TensorFlow) through a log helper, 700 MB for nothing."""
+    import subprocess
+    import sys
+
+    script = ("import importlib, pkgutil, sys, actions, rasa_ext.action_server\n"
+              "for m in pkgutil.iter_modules(actions.__path__): importlib.import_module('actions.' + m.name)\n"
+              "print(sorted({n.split('.')[0] for n in sys.modules} & {'rasa', 'tensorflow', 'spacy', 'rasa_sdk'}))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split("\n")[-2] == "['rasa_sdk']"
