@@ -69,6 +69,32 @@ def test_sqlite_is_created_on_first_use_in_wal_mode_without_schema(tmp_path: Pat
     storage.dispose_engine(url)
 
 
+def test_sqlite_sessions_reuse_pooled_connections_across_threads(tmp_path: Path) -> None:
+    """Issue 15: a new connection (and its WAL pragma) per session was a fifth of a turn's CPU."""
+    from bot.storage.engine import read_session, write_session
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    storage.migrate(url)
+    storage.dispose_engine(url)
+    connections: list[object] = []
+    sa.event.listen(storage.engine(url), "connect", lambda dbapi, _record: connections.append(dbapi))
+    factory = storage.session_factory(url)
+
+    def sessions() -> None:
+        for _ in range(5):
+            with write_session(factory) as session:
+                session.execute(sa.text("SELECT 1"))
+            with read_session(factory) as session:
+                session.execute(sa.text("SELECT 1"))
+
+    worker = threading.Thread(target=sessions)  # the channels read it from asyncio.to_thread's threads
+    worker.start()
+    worker.join()
+    sessions()
+    assert len(connections) == 1
+    storage.dispose_engine(url)
+
+
 def _locked_new_file(path: Path) -> tuple[sqlite3.Connection, sqlite3.Cursor]:
     """A new database held by another connection, and a cursor that gets "database is locked" at
     once (busy timeout 0), as SQLite answers when it skips its busy handler."""
