@@ -2,9 +2,9 @@
 
 Role, age, commune, situations, needs, schemes, territories, topics asked, terms to define,
 a short reply ("oui", "ok"), a correction, danger, language. Pure and deterministic: the same
-text and context always give the same reading, in any dialogue state. The NLU's intent and
-entities come in as hints: a button's payload ("/inform{"role": "jeune"}") is certain, a
-model's entity only fills what the words did not say.
+text and context always give the same reading, in any dialogue state. The NLU's intent comes in
+as a hint, and a button's payload ("/inform{"role": "jeune"}") is certain. The NLU model extracts
+no entity (config.yml): the words are read here only.
 """
 
 from __future__ import annotations
@@ -87,13 +87,6 @@ def _payload(entities: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
     return found
 
 
-def _model(entities: Sequence[Mapping[str, Any]], name: str) -> list[str]:
-    """Ids of the model's entities of one kind ("dispositif" → faj_co)."""
-    ids = [to_id(name, e.get("value")) for e in entities
-           if e.get("entity") == name and e.get("extractor") not in (None, PAYLOAD_EXTRACTOR)]
-    return [i for i in ids if i]
-
-
 def _is_question(text: str, words: Words) -> bool:
     return "?" in text or bool(words.all and words.all[0] in _QUESTION_STARTS) or bool(_QUESTION_WORDS & set(words.all))
 
@@ -106,7 +99,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
     payload = _payload(entities) if button else {}
     words = Words.of("" if button else text)
     question = _is_question(text, words)
-    schemes = list(dict.fromkeys([*schemes_in(words), *_model(entities, "dispositif"),
+    schemes = list(dict.fromkeys([*schemes_in(words),
                                   *(to_id("dispositif", v) or "" for v in payload.get("dispositif", ()))]))
     schemes = [s for s in schemes if s]
     situations = situations_in(words, asks_about_schemes=question and bool(schemes))
@@ -131,9 +124,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
     for value in payload.get("age", ()):
         age = bare_age(str(value))
 
-    # The vocabulary's longest names first: the model may also tag "association" inside
-    # "association agréée FSL" as an association 1901.
-    types = [*(structure_types_in(words) or _model(entities, "structure_type")),
+    types = [*structure_types_in(words),
              *(to_id("structure_type", v) or "" for v in payload.get("structure_type", ()))]
     role = _role(words, payload, age, yes) or (STRUCTURE if _speaks_as_structure(words, types, question) else None)
     if role == PROCHE:
@@ -141,7 +132,7 @@ def read(text: str, intent: str | None = None, entities: Sequence[Mapping[str, A
     elif own_age(words) is not None and (words.has("ma fille") or words.has("mon fils")):
         yes.add("enfant_a_charge")
     needs = list(payload.get("besoin", ())) + needs_in(words, frozenset(yes))
-    territories = [*territories_in(words), *_model(entities, "territoire"),
+    territories = [*territories_in(words),
                    *(v for v in payload.get("territoire", ()) if v in TERRITORY_IDS)]
     return Reading(
         text=text,

@@ -3,8 +3,8 @@
 Why not DIET's intent head: on our ~3,600 examples DIET reaches 99 % training accuracy after ten
 epochs and generalises less well than a linear model. On the same held-out fifth of the data
 (docs/nlu.md, Evaluation) DIET scored an intent macro-F1 of 0.897 and a first version of this
-classifier 0.934, and it trains in seconds. DIET keeps the entities; it comes before this
-component in config.yml, which overwrites DIET's intent and intent ranking.
+classifier 0.934, and it trains in seconds. DIET is no longer in the pipeline (its entities scored
+below the message reader's, docs/nlu.md).
 
 Features, all computed from the message:
 - TF-IDF of character n-grams within words (2-5) and of words (1-2), lower-cased and without

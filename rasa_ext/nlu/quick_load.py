@@ -1,4 +1,4 @@
-"""DIET and the ResponseSelectors load in half the time: their weights are built eagerly.
+"""The ResponseSelectors load in half the time: their weights are built eagerly.
 
 To give a loaded model its variables, Rasa 3.6 (`RasaModel.load`) runs one training step on one
 example, then overwrites the weights with the trained ones. Keras traces that step as a graph

@@ -55,4 +55,5 @@ def _parse(model: Path, loader: str) -> list[dict]:
 def test_the_quick_load_gives_the_same_entities_intents_and_responses(model: Path) -> None:
     quick = _parse(model, "quick")
     assert quick == _parse(model, "rasa")
-    assert any(parsed["entities"] for parsed in quick)  # DIET's part is compared, not only empty lists
+    # The selectors' part is compared, not only empty predictions (the model has no entity extractor).
+    assert any(key and key[0] for parsed in quick for key in parsed["responses"].values())

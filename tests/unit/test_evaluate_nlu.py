@@ -68,3 +68,13 @@ def test_the_seeded_command_runs_rasa(evaluate: ModuleType) -> None:
 
     assert done.returncode == 0, done.stderr
     assert "Rasa Version" in done.stdout and "3.6" in done.stdout
+
+
+def test_the_entities_are_scored_from_the_reader_on_the_held_out_set(evaluate: ModuleType) -> None:
+    """No fold needed (the reader does not learn); a floor, so that a change of the reader that
+    loses entities on messages it was not written from fails here (docs/nlu.md, held-out)."""
+    scores = evaluate.reader_scores()
+    assert scores["entity_micro_f1"] >= 0.90
+    assert set(scores["entity_f1"]) == {"age", "commune", "situation", "role", "structure_type", "dispositif",
+                                        "territoire"}
+    assert scores["entity_micro_f1_training_data"] >= 0.95

@@ -45,14 +45,18 @@ def test_ok_is_not_yes_and_a_correction_is_seen() -> None:
 
 
 def test_a_structure_type_named_in_full_is_not_also_its_shorter_part() -> None:
-    """The model tags "association" inside "association agréée FSL" too: an agreed association is not
-    asked whether it has the expertise a plain association must show."""
+    """An agreed association is not asked whether it has the expertise a plain association must show."""
     text = "association agréée FSL à Arras : peut-on répondre pour accompagner des 18-24 ans ?"
-    model = [{"entity": "structure_type", "value": "association_1901", "extractor": "DIETClassifier"},
-             {"entity": "structure_type", "value": "association_agreee_fsl", "extractor": "DIETClassifier"}]
-    assert read(text, "inform", model).structure_types == ("association_agreee_fsl",)
-    assert read("on est un CCAS", "inform", [model[0]]).structure_types != ("association_1901",)
-    assert read("on est une petite structure", "inform", [model[0]]).structure_types == ("association_1901",)
+    assert read(text, "inform").structure_types == ("association_agreee_fsl",)
+    assert read("on est un CCAS", "inform").structure_types == ("collectivite",)
+
+
+def test_a_model_entity_is_no_fact_only_a_button_payload_is() -> None:
+    """The NLU model extracts no entity (config.yml); an entity that is not a button's is ignored."""
+    model = [{"entity": "dispositif", "value": "faj_co", "extractor": "DIETClassifier"}]
+    assert read("c quoi ce truc", "ask_scheme_info", model).schemes == ()
+    assert read('/inform{"dispositif": "faj_co"}', "inform", [{"entity": "dispositif", "value": "faj_co"}]).schemes == (
+        "faj_co",)
 
 
 @pytest.mark.parametrize("text", ["coordo ase c quoi", "le coordo ASE c pour qui ?", "prof ma dit daller a la mission locale"])
