@@ -1,26 +1,31 @@
-"""Load benchmark of the whole assistant: REST turns under concurrency, one and two replicas (issue 7, point 8).
+"""Load benchmark of the whole assistant: turns beside `/model/parse`, embedded and production (issue 15).
 
 Never run in CI and not a test: `make bench` (or `python scripts/bench_load.py --quick` to try it).
-With the cached full model (trained if needed), our action server and our SQL tracker store on the
-PostgreSQL (127.0.0.1:5432, a throw-away database) and Redis (127.0.0.1:6379, a throw-away key
-prefix) of this machine, as tests/reliability does; `--sqlite` for the embedded default instead
-(SQLite file, in-memory lock: one replica only). It measures:
+With the cached full model (trained if needed) and our action server, one run measures three
+topologies, one after the other on this machine:
 
-- REST turn latency p50/p95/p99 and throughput (turns/s) at 1, 10 and 50 concurrent conversations,
-  closed-loop (the next message as soon as the reply is there) and with a 2-second think time, for
-  one replica and for two (requests spread round-robin, as a load balancer does). Each conversation
-  is a fresh sender running one of a few realistic 8-10-turn French scripts; an error is a non-200
-  answer, an empty answer, a timeout or a connection error;
-- `/model/parse` alone on the same messages at the same concurrencies (closed-loop): the floor;
+- `embedded`: the default of `make run` (SQLite files, in-memory lock), one Rasa replica;
+- `prod1`: PostgreSQL (127.0.0.1:5432, throw-away databases) and Redis (127.0.0.1:6379, a
+  throw-away key prefix) as tests/reliability uses them, one replica;
+- `prod2`: the same with two replicas, each conversation pinned to one of them (as a load
+  balancer with sticky sessions does; `--topologies` to choose).
+
+For each: REST turn latency p50/p95/p99 and throughput (turns/s), closed-loop (the next message
+as soon as the reply is there) at 1 and 10 conversations and with a 2-second think time at 50;
+each conversation is a fresh sender running one of a few realistic 8-10-turn French scripts; an
+error is a non-200 answer, an empty answer, a timeout or a connection error. Beside it, in the same
+run and on the same messages:
+- `/model/parse` alone at the same closed-loop concurrencies: what understanding costs;
 - the cold start of each process (from Popen to answering its health URL; processes started together)
   and its peak RSS (VmHWM, with its child processes) after the load;
 - the turn time in a conversation of 50 events, of 5 000 events in its current session, and of
   5 000 events over 100 daily sessions (before, and after `python -m bot purge` when that exists),
   seeded straight into the tracker database with our TrackerStore class.
 
-Prints a table with the issue's targets, writes `reports/bench.json` and `reports/bench.png`. The
-load generator (asyncio + aiohttp, one thread) runs on the same machine as the servers: its CPU
-share is printed with each cell.
+And the duration of the model's training, as `tests/helpers/rasa_servers.trained_model` recorded
+it next to the model. Prints a table with issue 15's targets, writes `reports/bench.json` and
+`reports/bench.png`. The load generator (asyncio + aiohttp, one thread) runs on the same machine
+as the servers: its CPU share is printed with each cell.
 """
 
 from __future__ import annotations
@@ -77,14 +82,6 @@ LONG_MESSAGES = [text for text in MESSAGES if text != "je veux parler à quelqu'
 
 # --- load generation ------------------------------------------------------------------------------
 
-class RoundRobin:
-    def __init__(self, urls: list[str]) -> None:
-        self._cycle = itertools.cycle(urls)
-
-    def __call__(self) -> str:
-        return next(self._cycle)
-
-
 async def _post(session: aiohttp.ClientSession, url: str, body: dict, check: Callable[[object], bool]) -> bool:
     try:
         async with session.post(url, json=body) as response:
@@ -96,8 +93,9 @@ async def _post(session: aiohttp.ClientSession, url: str, body: dict, check: Cal
 
 async def run_cell(kind: str, urls: list[str], concurrency: int, think: float, duration: float,
                    seed: int) -> dict:
-    """`concurrency` conversations for `duration` seconds; kind `rest` (turns) or `parse` (/model/parse)."""
-    next_url = RoundRobin(urls)
+    """`concurrency` conversations for `duration` seconds; kind `rest` (turns) or `parse` (/model/parse).
+
+    Conversation `index` always talks to `urls[index % len(urls)]`: pinned to one replica."""
     latencies: list[float] = []
     errors = 0
     completed_in_window = 0
@@ -109,6 +107,7 @@ async def run_cell(kind: str, urls: list[str], concurrency: int, think: float, d
 
     async def conversation(index: int) -> None:
         nonlocal errors, completed_in_window
+        url = urls[index % len(urls)]
         rnd = random.Random(seed * 1000 + index)
         if think:
             await asyncio.sleep(rnd.uniform(0, think))  # no synchronised bursts
@@ -120,10 +119,10 @@ async def run_cell(kind: str, urls: list[str], concurrency: int, think: float, d
                     return
                 begin = time.perf_counter()
                 if kind == "rest":
-                    ok = await _post(session, next_url(), {"sender": sender, "message": text},
+                    ok = await _post(session, url, {"sender": sender, "message": text},
                                      lambda answer: isinstance(answer, list) and bool(answer))
                 else:
-                    ok = await _post(session, next_url(), {"text": text},
+                    ok = await _post(session, url, {"text": text},
                                      lambda answer: isinstance(answer, dict) and "intent" in answer)
                 end = time.perf_counter()
                 latencies.append(end - begin)
@@ -432,8 +431,18 @@ def warm_up(cluster: Cluster) -> list[str]:
     return empty
 
 
-def run_topology(model: Path, replicas: int, sqlite: bool, fernet_key: str, args: argparse.Namespace) -> dict:
-    label = f"{replicas} réplique{'s' * (replicas > 1)}"
+# name: (SQLite stores, replicas)
+TOPOLOGIES = {"embedded": (True, 1), "prod1": (False, 1), "prod2": (False, 2)}
+LABELS = {"embedded": "embarqué", "prod1": "prod. 1 répl.", "prod2": "prod. 2 répl."}
+# (kind, mode, think time, concurrencies)
+PLAN = [("rest", "closed", 0.0, (1, 10)), ("rest", "think", THINK_SECONDS, (50,)), ("parse", "closed", 0.0, (1, 10))]
+QUICK_PLAN = [("rest", "closed", 0.0, (1, 10)), ("rest", "think", THINK_SECONDS, (10,)),
+              ("parse", "closed", 0.0, (1, 10))]
+
+
+def run_topology(model: Path, name: str, fernet_key: str, args: argparse.Namespace) -> dict:
+    sqlite, replicas = TOPOLOGIES[name]
+    label = LABELS[name]
     with tempfile.TemporaryDirectory(prefix="cj62-bench-") as tmp, stores(sqlite, Path(tmp)) as store_env:
         cold = ColdStart()
         print(f"[{label}] démarrage des serveurs…", flush=True)
@@ -445,8 +454,9 @@ def run_topology(model: Path, replicas: int, sqlite: bool, fernet_key: str, args
             cells = []
             rest_urls = [server.webhook() for server in cluster.servers]
             parse_urls = [f"{server.rasa_url}/model/parse?token={server.token}" for server in cluster.servers]
-            plan = [("rest", "closed", 0.0), ("rest", "think", THINK_SECONDS), ("parse", "closed", 0.0)]
-            for seed, ((kind, mode, think), concurrency) in enumerate(itertools.product(plan, args.concurrency)):
+            cells_plan = [(kind, mode, think, concurrency) for kind, mode, think, concurrencies
+                          in (QUICK_PLAN if args.quick else PLAN) for concurrency in concurrencies]
+            for seed, (kind, mode, think, concurrency) in enumerate(cells_plan):
                 urls = rest_urls if kind == "rest" else parse_urls
                 cell = asyncio.run(run_cell(kind, urls, concurrency, think, args.duration, seed))
                 cell.update(kind=kind, mode=mode, concurrency=concurrency)
@@ -454,10 +464,11 @@ def run_topology(model: Path, replicas: int, sqlite: bool, fernet_key: str, args
                 print(f"[{label}] {format_cell(cell)}", flush=True)
             memory = {name: peak_memory_mb(process.pid) for name, process in cluster.processes.items()}
             long = None
-            if replicas == 1 and not args.skip_long:
+            if name == "embedded" and not args.skip_long:
                 print(f"[{label}] conversations longues (amorçage de {args.long_events} événements)…", flush=True)
                 long = long_conversations(cluster, store_env, fernet_key, args.long_turns, args.long_events)
-    return {"replicas": replicas, "stores": "sqlite" if sqlite else "postgresql+redis", "cold_start_s": cold_start,
+    return {"name": name, "replicas": replicas, "stores": "sqlite" if sqlite else "postgresql+redis",
+            "cold_start_s": cold_start,
             "memory": memory, "cells": cells, "warm_up_empty": empty, "long": long}
 
 
@@ -478,70 +489,91 @@ def cell_of(topology: dict | None, kind: str, mode: str, concurrency: int) -> di
                 None)
 
 
-def targets(one: dict, two: dict | None) -> list[dict]:
+def rate(topology: dict | None, kind: str, concurrency: int) -> float | None:
+    cell = cell_of(topology, kind, "closed", concurrency)
+    return cell["throughput"] if cell else None
+
+
+def targets(by_name: dict[str, dict], training: dict | None) -> list[dict]:
+    """Issue 15's targets, each with its measured value (None: not measured in this run)."""
     rows = []
 
-    def add(name: str, value: float | None, target: str, ok: bool | None) -> None:
-        rows.append({"target": name, "value": value, "goal": target, "met": ok})
+    def add(name: str, value: float | None, goal: str, ok: bool | None) -> None:
+        rows.append({"target": name, "value": value, "goal": goal, "met": ok})
 
-    best_one = max((c["throughput"] for c in one["cells"] if (c["kind"], c["mode"]) == ("rest", "closed")),
-                   default=None)
-    add("1 réplique, boucle fermée (max sur les concurrences), tours/s", best_one, "≥ 35",
-        None if best_one is None else best_one >= 35)
-    if two is not None and best_one:
-        best_two = max(c["throughput"] for c in two["cells"] if c["kind"] == "rest" and c["mode"] == "closed")
-        ratio = round(best_two / best_one, 2)
-        add("2 répliques / 1 réplique, débit boucle fermée", ratio, "≥ 1,5", ratio >= 1.5)
-    else:
-        add("2 répliques / 1 réplique, débit boucle fermée", None, "≥ 1,5", None)
-    for topology in (one, two):
-        think = cell_of(topology, "rest", "think", 50)
-        if topology is not None:
-            add(f"{topology['replicas']} répl., 50 conv. réflexion 2 s : p95 ms (erreurs)",
-                None if think is None else think["p95_ms"], "≤ 300 ms, 0 erreur",
-                None if think is None else (think["p95_ms"] or 1e9) <= 300 and think["errors"] == 0)
-    closed, parse = cell_of(one, "rest", "closed", 10), cell_of(one, "parse", "closed", 10)
-    ratio = round(closed["p95_ms"] / parse["p95_ms"], 2) if closed and parse and parse["p95_ms"] else None
-    add("p95 tour / p95 /model/parse, 10 conv., 1 réplique", ratio, "≤ 1,5", None if ratio is None else ratio <= 1.5)
-    long = one.get("long")
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 2) if a and b else None
+
+    for name in ("embedded", "prod1"):
+        value = ratio(rate(by_name.get(name), "rest", 10), rate(by_name.get(name), "parse", 10))
+        add(f"{LABELS[name]} : tours/s ÷ parse/s, boucle fermée, 10 conv.", value, "≥ 0,75",
+            None if value is None else value >= 0.75)
+    think = cell_of(by_name.get("embedded"), "rest", "think", 50)
+    add("embarqué, 50 conv. × 2 s de réflexion : p95 ms (erreurs)",
+        None if think is None else think["p95_ms"], "≤ 300 ms, 0 erreur",
+        None if think is None else (think["p95_ms"] or 1e9) <= 300 and think["errors"] == 0)
+    value = ratio(rate(by_name.get("prod2"), "rest", 10), rate(by_name.get("prod1"), "rest", 10))
+    add("prod. 2 répl. épinglées ÷ 1 répl., tours/s à 10 conv.", value, "≥ 1,5",
+        None if value is None else value >= 1.5)
+    embedded = by_name.get("embedded")
+    one, parse = cell_of(embedded, "rest", "closed", 1), cell_of(embedded, "parse", "closed", 1)
+    value = ratio(one and one["p50_ms"], parse and parse["p50_ms"])
+    add("embarqué, 1 utilisateur : p50 tour ÷ p50 parse", value, "≤ 1,5", None if value is None else value <= 1.5)
+    rasa = [m["peak_rss_mb"] for t in by_name.values() for n, m in t["memory"].items() if n != "actions"]
+    actions = [m["peak_rss_mb"] for t in by_name.values() for n, m in t["memory"].items() if n == "actions"]
+    add("pic RSS par réplique Rasa, Mo (max)", max(rasa, default=None), "≤ 2 300", max(rasa) <= 2300 if rasa else None)
+    add("pic RSS par serveur d'actions, Mo (max)", max(actions, default=None), "≤ 300",
+        max(actions) <= 300 if actions else None)
+    seconds = training and training.get("seconds")
+    add("entraînement du modèle (rasa train), s", seconds, "≤ 240", None if not seconds else seconds <= 240)
+    long = (by_name.get("embedded") or {}).get("long")
     for name, label in (("long", "une session"), ("sessions", "100 sessions")):
         row = long["rows"].get(name) if long else None
-        add(f"tour à ~5 000 événements ({label}) / tour à ~50, médianes", row and row["ratio"], "≤ 1,5",
+        add(f"tour à ~5 000 événements ({label}) ÷ tour à ~50, médianes", row and row["ratio"], "≤ 1,5",
             None if not row or row["ratio"] is None else row["ratio"] <= 1.5)
-    row = long["rows"].get("sessions_purged") if long else None
-    if row:
-        add("même conversation après `python -m bot purge` / tour à ~50", row["ratio"], "≤ 1,5",
-            None if row["ratio"] is None else row["ratio"] <= 1.5)
     return rows
 
 
 def print_report(report: dict) -> None:
     print()
-    print(f"Banc de charge — {report['machine']['cpus']} cœurs, charge moyenne au départ "
-          f"{report['machine']['load_before']}, magasins {report['stores']}.")
-    print("NB : le générateur de charge et les serveurs partagent la machine (colonne « CPU client » : part d'un cœur "
-          "prise par le générateur).")
-    header = f"{'répl.':>5} {'mesure':<22} {'conv.':>5} {'tours/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} " \
-             f"{'n':>6} {'err.':>5} {'CPU cl.':>7}"
+    print(f"Banc — {report['machine']['cpus']} cœurs, charge moyenne au départ {report['machine']['load_before']}, "
+          f"modèle {report['model']}.")
+    print("NB : le générateur de charge et les serveurs partagent la machine (« CPU cl. » : part d'un cœur prise par "
+          "le générateur).")
+    header = (f"{'topologie':<14} {'conv.':>5} {'parse/s':>8} {'tours/s':>8} {'÷':>5} {'parse p50':>9} "
+              f"{'tour p50':>9} {'÷':>5} {'tour p95':>9} {'tour p99':>9} {'err.':>5} {'CPU cl.':>7}")
     print(header)
     print("-" * len(header))
     for topology in report["topologies"]:
+        label = LABELS.get(topology.get("name"), f"{topology['replicas']} répl.")
         for cell in topology["cells"]:
-            what = "/model/parse" if cell["kind"] == "parse" else ("REST boucle fermée" if cell["mode"] == "closed"
-                                                                    else "REST réflexion 2 s")
-            print(f"{topology['replicas']:>5} {what:<22} {cell['concurrency']:>5} {cell['throughput']:>8.1f} "
-                  f"{_num(cell['p50_ms'])} {_num(cell['p95_ms'])} {_num(cell['p99_ms'])} {cell['n']:>6} "
-                  f"{cell['errors']:>5} {cell['client_cpu']:>7.0%}")
+            if (cell["kind"], cell["mode"]) != ("rest", "closed"):
+                continue
+            parse = cell_of(topology, "parse", "closed", cell["concurrency"]) or {}
+            per_s = cell["throughput"] / parse["throughput"] if parse.get("throughput") else None
+            per_p50 = cell["p50_ms"] / parse["p50_ms"] if parse.get("p50_ms") and cell["p50_ms"] else None
+            print(f"{label:<14} {cell['concurrency']:>5} {parse.get('throughput', 0):>8.1f} {cell['throughput']:>8.1f} "
+                  f"{_ratio(per_s)} {_num(parse.get('p50_ms'), 9)} {_num(cell['p50_ms'], 9)} {_ratio(per_p50)} "
+                  f"{_num(cell['p95_ms'], 9)} {_num(cell['p99_ms'], 9)} {cell['errors']:>5} {cell['client_cpu']:>7.0%}")
+        for cell in topology["cells"]:
+            if cell["mode"] == "think":
+                print(f"{label:<14} {cell['concurrency']:>5} conversations, {THINK_SECONDS:g} s de réflexion : "
+                      f"{cell['throughput']:.1f} tours/s, p50 {cell['p50_ms']} ms, p95 {cell['p95_ms']} ms, "
+                      f"p99 {cell['p99_ms']} ms, {cell['errors']} erreur(s)")
     print()
     print("Démarrage à froid (de Popen à la réponse de santé, processus lancés ensemble) "
           "et pic de mémoire après la charge :")
     for topology in report["topologies"]:
+        label = LABELS.get(topology.get("name"), f"{topology['replicas']} répl.")
         for name, seconds in topology["cold_start_s"].items():
             memory = topology["memory"].get(name, {})
-            print(f"  {topology['replicas']} répl. {name:<8} {seconds if seconds is not None else '?':>6} s   "
+            print(f"  {label:<14} {name:<8} {seconds if seconds is not None else '?':>6} s   "
                   f"pic RSS {memory.get('peak_rss_mb', '?')} Mo (actuel {memory.get('rss_mb', '?')} Mo, "
                   f"{memory.get('processes', '?')} processus)")
-    long = report["topologies"][0].get("long")
+    training = report.get("training")
+    print(f"Entraînement du modèle : {training['seconds']} s sur {training['cpus']} cœurs ({training['date']})"
+          if training else "Entraînement du modèle : durée non enregistrée (modèle entraîné avant l'enregistrement)")
+    long = next((t["long"] for t in report["topologies"] if t.get("long")), None)
     if long:
         print()
         print(f"Conversations longues ({long['turns']} tours chacune, entrelacés, une requête à la fois) :")
@@ -555,7 +587,7 @@ def print_report(report: dict) -> None:
         else:
             print("  (pas de commande `python -m bot purge` : ligne après purge omise)")
     print()
-    print("Objectifs (issue 7) :")
+    print("Objectifs (issue 15) :")
     for row in report["targets"]:
         verdict = {True: "atteint", False: "MANQUÉ", None: "non mesuré"}[row["met"]]
         print(f"  {row['target']:<66} {str(row['value']):>8}  objectif {row['goal']:<18} {verdict}")
@@ -563,8 +595,12 @@ def print_report(report: dict) -> None:
     print(f"Écrit : {report['files']['json']} et {report['files']['png']}")
 
 
-def _num(value: float | None) -> str:
-    return f"{value:>8.1f}" if value is not None else f"{'—':>8}"
+def _num(value: float | None, width: int = 8) -> str:
+    return f"{value:>{width}.1f}" if value is not None else f"{'—':>{width}}"
+
+
+def _ratio(value: float | None) -> str:
+    return f"{value:>5.2f}" if value is not None else f"{'—':>5}"
 
 
 def chart(report: dict, path: Path) -> None:
@@ -585,14 +621,13 @@ def _chart(report: dict, path: Path) -> None:
             if not cells:
                 continue
             xs = [c["concurrency"] for c in cells]
-            name = f"{topology['replicas']} répl. {'parse' if kind == 'parse' else mode}"
+            name = f"{LABELS.get(topology.get('name'), topology['replicas'])} {'parse' if kind == 'parse' else mode}"
             latency.plot(xs, [c["p95_ms"] or 0 for c in cells], style, marker="o", label=f"{name} p95")
             if kind == "rest" and mode == "closed" or kind == "parse":
                 throughput.plot(xs, [c["throughput"] for c in cells], style, marker="o", label=name)
     latency.axhline(300, color="grey", linewidth=0.8)
     latency.set(xscale="log", yscale="log", xlabel="conversations simultanées", ylabel="p95 (ms)",
                 title="Latence d'un tour (p95)")
-    throughput.axhline(35, color="grey", linewidth=0.8)
     throughput.set(xscale="log", xlabel="conversations simultanées", ylabel="tours/s", title="Débit, boucle fermée")
     for axis in (latency, throughput):
         ticks = sorted({c["concurrency"] for t in report["topologies"] for c in t["cells"]})
@@ -600,7 +635,7 @@ def _chart(report: dict, path: Path) -> None:
         axis.minorticks_off()
     latency.legend(fontsize=7)
     throughput.legend(fontsize=7)
-    long = report["topologies"][0].get("long")
+    long = next((t["long"] for t in report["topologies"] if t.get("long")), None)
     if long:
         names = list(long["rows"])
         long_axis.bar(range(len(names)), [long["rows"][n]["p50_ms"] or 0 for n in names])
@@ -608,32 +643,33 @@ def _chart(report: dict, path: Path) -> None:
         long_axis.set(ylabel="médiane (ms)", title="Tour selon la longueur de la conversation")
     else:
         long_axis.set_axis_off()
-    figure.suptitle(f"Cap Jeunes 62 — banc de charge ({report['stores']}, {report['machine']['cpus']} cœurs partagés "
-                    "avec le générateur)")
+    figure.suptitle(f"Cap Jeunes 62 — banc ({', '.join(report['options']['topologies'])} ; "
+                    f"{report['machine']['cpus']} cœurs partagés avec le générateur)")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
+def training_record(model: Path) -> dict | None:
+    """How long the model took to train, as `trained_model()` recorded it (None: not recorded)."""
+    record = model.with_name(model.name.removesuffix(".tar.gz") + ".train.json")
+    return json.loads(record.read_text(encoding="utf-8")) if record.is_file() else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="essai rapide : 1 et 10 conversations, une réplique, moins de tours")
+                        help="essai rapide : cases de 8 s, 10 conversations au lieu de 50 en réflexion")
     parser.add_argument("--duration", type=float, default=None, help="secondes par case (défaut 20, 8 en --quick)")
-    parser.add_argument("--sqlite", action="store_true",
-                        help="le défaut embarqué (SQLite, verrou en mémoire) au lieu de PostgreSQL + Redis ; "
-                             "une réplique")
-    parser.add_argument("--replicas", type=int, nargs="+", default=None, help="topologies (défaut : 1 2)")
+    parser.add_argument("--topologies", nargs="+", choices=list(TOPOLOGIES), default=list(TOPOLOGIES),
+                        help="embedded (SQLite, verrou en mémoire), prod1 / prod2 (PostgreSQL + Redis, 1 ou 2 "
+                             "répliques) ; défaut : les trois")
     parser.add_argument("--long-events", type=int, default=5000, help="taille de la conversation longue")
     parser.add_argument("--long-turns", type=int, default=None, help="tours chronométrés par conversation longue")
     parser.add_argument("--skip-long", action="store_true", help="sans les conversations longues")
     args = parser.parse_args()
-    args.concurrency = [1, 10] if args.quick else [1, 10, 50]
     args.duration = args.duration or (8.0 if args.quick else 20.0)
     args.long_turns = args.long_turns or (6 if args.quick else 20)
-    replicas = args.replicas or ([1] if args.quick or args.sqlite else [1, 2])
-    if args.sqlite and any(count > 1 for count in replicas):
-        parser.error("--sqlite : une seule réplique (deux processus sur un fichier SQLite sans verrou partagé)")
 
     from bot.crypto import generate_key
 
@@ -641,25 +677,22 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     model = trained_model()
     started = time.time()
-    topologies = [run_topology(model, count, args.sqlite, fernet_key, args) for count in replicas]
-    one = next((t for t in topologies if t["replicas"] == 1), topologies[0])
-    two = next((t for t in topologies if t["replicas"] == 2), None)
+    topologies = [run_topology(model, name, fernet_key, args) for name in args.topologies]
     REPORTS.mkdir(exist_ok=True)
     report = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "model": model.name, "bot_today": rasa_servers.TEST_TODAY,
-        "stores": "sqlite" if args.sqlite else "postgresql+redis",
+        "model": model.name, "bot_today": rasa_servers.TEST_TODAY, "training": training_record(model),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_before": round(load_before, 2),
                     "load_after": round(os.getloadavg()[0], 2),
                     "note": "load generator and servers share the machine"},
-        "options": {"quick": args.quick, "duration_s": args.duration, "concurrency": args.concurrency,
-                    "think_s": THINK_SECONDS, "replicas": replicas, "long_events": args.long_events,
-                    "long_turns": args.long_turns, "balancing": "round-robin per request"},
+        "options": {"quick": args.quick, "duration_s": args.duration, "plan": QUICK_PLAN if args.quick else PLAN,
+                    "think_s": THINK_SECONDS, "topologies": args.topologies, "long_events": args.long_events,
+                    "long_turns": args.long_turns, "balancing": "each conversation pinned to one replica"},
         "elapsed_s": round(time.time() - started, 1),
         "topologies": topologies,
         "files": {"json": str(REPORTS / "bench.json"), "png": str(REPORTS / "bench.png")},
     }
-    report["targets"] = targets(one, two)
+    report["targets"] = targets({t["name"]: t for t in topologies}, report["training"])
     (REPORTS / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     chart(report, REPORTS / "bench.png")
     print_report(report)
