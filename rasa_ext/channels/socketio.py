@@ -43,6 +43,7 @@ Hooks: `create_server` (e.g. a Redis client manager; sessions need no shared sta
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import os
@@ -76,6 +77,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 SESSION_REFUSED_EVT = "session_refused"
 MISSED_MESSAGES_EVT = "missed_messages"
+_closing: set[asyncio.Task[None]] = set()  # transports being closed after a refusal (kept alive until done)
 MAX_MISSED = 100
 """Bot messages returned at most by one `missed_messages` request (the most recent ones)."""
 
@@ -210,6 +212,19 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         return AsyncServer(async_mode="sanic", cors_allowed_origins=self.engineio_origin_check, cors_credentials=False,
                            client_manager=manager)
 
+    def close_transport_after_refusal(self, sio: AsyncServer, sid: str) -> None:
+        """End the engine.io connection of a refused socket once its `connect_error` is delivered.
+
+        Since python-socketio 5.12 a refused namespace leaves the engine.io connection open (a
+        client may try another namespace): a refused client kept a session, and python-socketio's
+        own client waited for its next ping, about 30 s, before reporting the refusal.
+        """
+        eio_sid = sio.manager.eio_sid_from_sid(sid, self.namespace or "/")
+        if eio_sid is not None:
+            task = asyncio.get_running_loop().create_task(sio.eio.disconnect(eio_sid))  # waits for the queue
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+
     def get_output_channel(self) -> OutputChannel | None:
         """Our output (used by Rasa's HTTP API with `output_channel=socketio`, e.g. an adviser's message)."""
         if self.sio is None:
@@ -231,6 +246,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             try:
                 return await self.on_connect(sid, environ, auth)
             except SocketRefused:
+                self.close_transport_after_refusal(sio, sid)
                 raise
             except Exception as error:
                 logger.error("socket.io connect failed: %s", messages.describe_failure(error))

@@ -72,3 +72,13 @@ async def serve(channel: InputChannel, agent: Any = None) -> AsyncIterator[Serve
         if closing is not None:
             await asyncio.wait_for(closing, timeout=10)
         await server.after_stop()
+
+
+async def hang_up(client: Any) -> None:
+    """Disconnect a python-socketio long-polling test client without waiting for its last poll.
+
+    Since python-socketio 5.12, `AsyncClient.disconnect()` waits for its pending long-poll to end,
+    which the server answers only at its next ping (tens of seconds): the CLOSE packet is sent all
+    the same (the server sees the disconnection), the wait is skipped. Browsers do not wait either.
+    """
+    await client.eio.disconnect(abort=True)

@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 import socketio
 import websockets
+from channel_support import hang_up
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -97,7 +98,7 @@ class Client:
         return await self.sio.call("missed_messages", data, timeout=WAIT)
 
     async def close(self) -> None:
-        await self.sio.disconnect()
+        await hang_up(self.sio)
 
 
 @pytest_asyncio.fixture
@@ -298,6 +299,7 @@ async def test_a_missing_origin_gets_a_french_reason(socketio_server) -> None:
     with pytest.raises(socketio.exceptions.ConnectionError):
         await tab.connect(socketio_server.url, origin=None)
     assert [error["message"] for error in tab.connect_errors] == [ORIGIN_REFUSED]
+    assert not tab.sio.eio.state == "connected"  # the server closed the refused socket's transport too
 
 
 @pytest.mark.parametrize("origin", [OTHER_ORIGIN, "https://CAP-JEUNES.example.org:443", "http://localhost:8080/"])

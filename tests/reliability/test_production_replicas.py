@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from channel_support import hang_up
 from chat import texts
 
 from rasa_ext.channels.messages import APOLOGY
@@ -231,7 +232,7 @@ def test_an_adviser_reply_sent_through_replica_b_reaches_the_widget_on_replica_a
             assert outcome.ok, outcome
             return await widget.next()
         finally:
-            await widget.sio.disconnect()
+            await hang_up(widget.sio)
 
     received = asyncio.run(scenario())
     assert received["text"] == "Hervé (SLAI) : Je vous appelle demain à 10 h."
@@ -295,7 +296,7 @@ def test_a_socketio_connection_from_a_foreign_origin_is_refused(cluster) -> None
                                  transports=["polling"], wait_timeout=WAIT)
         except socketio.exceptions.ConnectionError:
             return False
-        await client.disconnect()
+        await hang_up(client)
         return True
 
     assert asyncio.run(connects(PRODUCTION_ORIGIN))
