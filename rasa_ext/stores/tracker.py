@@ -14,9 +14,11 @@ the connection kwargs: the URL comes from the environment (Rasa's `${VAR}` has n
   under 30 s (Rasa would wait forever).
 - One INFO line at start-up names the class, the dialect and where the data is, never the
   password; no error message repeats the URL.
-- Every event's `data` (user text, slots, bot messages) is encrypted at rest with `CJ62_FERNET_KEY`
-  (Rasa Open Source has no anonymisation of its own); `sender_id`, type, timestamp, intent and
-  action names stay in clear for queries, erasure and retention. A row written before
+- Every event's `data` (user text, slots, bot messages, intents, actions) is encrypted at rest with
+  `CJ62_FERNET_KEY` (Rasa Open Source has no anonymisation of its own); `sender_id`, type and
+  timestamp stay in clear for queries, erasure and retention, and of the names only the session
+  boundaries (`CLEAR_ACTIONS`, for the purge): an intent such as `distress` beside a Messenger
+  PSID says too much (issue 16; rows written before are blanked at start-up). A row written before
   encryption (plain JSON) is still read.
 - A long session is read from a cut point (`session_cuts.py`): the slots and form as they were
   there, then the last events; each turn then costs the same at 50 or 5 000 events.
@@ -44,7 +46,6 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.core.tracker_store import TrackerStore as RasaTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import URL, Engine, make_url
 
 from bot.crypto import CryptoError, cipher
@@ -60,6 +61,11 @@ DEFAULT_PATH = ROOT / "var" / "tracker.db"
 POSTGRESQL_DEFAULT_SCHEMA = "rasa"
 CONNECT_TIMEOUT = 2  # seconds, per PostgreSQL connection attempt at start-up (libpq: 2 at least)
 _CONNECTION_KWARGS = ("dialect", "port", "db", "username", "password", "login_db", "query")
+# The only action names kept in the clear column `action_name`: the session boundaries that the
+# purge (bot/storage/purge.py) finds without decrypting. Every other action, and every intent,
+# says what the person said or lives ("distress", "action_distress" beside a Messenger PSID): they
+# are in the encrypted `data` only (issue 16).
+CLEAR_ACTIONS = frozenset({"action_session_start", "action_listen", "action_restart"})
 
 
 class TrackerStoreError(RuntimeError):
@@ -171,8 +177,8 @@ class TrackerStore(SQLTrackerStore):
                     sender_id=tracker.sender_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
+                    intent_name=None,  # in `data` only, encrypted (see CLEAR_ACTIONS)
+                    action_name=data.get("name") if data.get("name") in CLEAR_ACTIONS else None,
                     data=self._seal(data),
                 ))
             session.commit()
@@ -283,6 +289,15 @@ class TrackerStore(SQLTrackerStore):
             if not sa.inspect(engine).has_table(self.SQLEvent.__tablename__):
                 raise
             logger.info("Tracker table created by another process (%s).", type(error).__name__)
+        self._clear_names_written_before(engine)
+
+    def _clear_names_written_before(self, engine: Engine) -> None:
+        """Rows saved before issue 16 hold every intent and action name in clear: blank them (idempotent)."""
+        events = self.SQLEvent.__table__
+        with engine.begin() as connection:
+            connection.execute(events.update().where(events.c.intent_name.isnot(None)).values(intent_name=None))
+            connection.execute(events.update().where(events.c.action_name.isnot(None))
+                               .where(events.c.action_name.notin_(sorted(CLEAR_ACTIONS))).values(action_name=None))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

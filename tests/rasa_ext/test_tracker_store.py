@@ -230,3 +230,26 @@ async def test_events_are_encrypted_at_rest_and_read_back(sqlite_url: str) -> No
         assert planted not in stored and planted.encode() not in raw
     again = await store.retrieve("secret-sender")
     assert again.latest_message.text.startswith("je m'appelle Ophélie Zorglub")
+
+
+async def test_no_intent_nor_telling_action_name_is_kept_in_clear(sqlite_url: str) -> None:
+    """Issue 16: `distress` / `action_distress` sat in clear columns beside the sender id."""
+    store = TrackerStore(domain=DOMAIN)
+    await store.save(DialogueStateTracker.from_events("psid-1", [
+        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+        UserUttered("jveux plus vivre", intent={"name": "distress", "confidence": 0.99}),
+        ActionExecuted("action_distress"), ActionExecuted("action_listen"),
+    ]))
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT intent_name, action_name FROM events ORDER BY id")).all()
+    assert all(intent is None for intent, _ in rows)
+    assert [action for _, action in rows if action] == ["action_session_start", "action_listen", "action_listen"]
+    assert (await store.retrieve("psid-1")).latest_message.intent["name"] == "distress"  # still in `data`
+
+    with store.engine.begin() as connection:  # a row as written before issue 16
+        connection.execute(sa.text("UPDATE events SET intent_name = 'distress', action_name = 'action_distress'"
+                                   " WHERE type_name = 'user'"))
+    TrackerStore(domain=DOMAIN)  # the next start blanks it
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM events WHERE intent_name IS NOT NULL"
+                                          " OR action_name = 'action_distress'")).scalar() == 0
