@@ -14,19 +14,23 @@ id is also marked as started (48 hours): a processing of a message already start
 id Rasa stored on the user event, and answers it from there rather than run it a second time).
 
 Shared by all replicas in Redis when `REDIS_URL` is set (`SET NX` with expiry), in this process
-otherwise. Keys hold a hash of the sender id and message id, never the ids themselves.
+otherwise. Keys hold a hash of the sender id and message id, never the ids themselves. A kept
+answer may quote the person (a sheet's summary): it is encrypted with `CJ62_FERNET_KEY`, as the
+conversations are, and listed under a hash of its sender so that an erasure on request deletes it
+with the rest (`forget`, called by the REST channel after the erasure).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+
+from bot.crypto import cipher
 
 ANSWER_SECONDS = 48 * 3600
 CLAIM_SECONDS = 10.0  # default claim lifetime, renewed while the processor lives (CJ62_LOCK_LIFETIME)
@@ -55,11 +59,17 @@ def _key(prefix: str, sender_id: str, message_id: str, kind: str = "msg") -> str
     return f"{prefix}{kind}:{digest}"
 
 
+def _sender_key(prefix: str, sender_id: str) -> str:
+    """The list of the sender's kept answers (a hash of the sender id, never the id)."""
+    return f"{prefix}sender:{hashlib.sha256(sender_id.encode()).hexdigest()[:32]}"
+
+
 class MemoryStore:
     """One process: claims and answers in a dict, with their expiry."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.items: dict[str, tuple[str, float]] = {}
+        self.senders: dict[str, set[str]] = {}
         self.clock = clock
 
     def _live(self, key: str) -> str | None:
@@ -89,11 +99,16 @@ class MemoryStore:
         value = self._live(key)
         return value or None
 
-    async def keep(self, key: str, answers: str) -> None:
+    async def keep(self, key: str, answers: str, sender_key: str) -> None:
         self.items[key] = (answers, self.clock() + ANSWER_SECONDS)
+        self.senders.setdefault(sender_key, set()).add(key)
 
     async def release(self, key: str) -> None:
         self.items.pop(key, None)
+
+    async def forget(self, sender_key: str) -> None:
+        for key in self.senders.pop(sender_key, set()):
+            self.items.pop(key, None)
 
 
 RENEW_CLAIM = """
@@ -124,11 +139,17 @@ class RedisStore:
         value = await self.redis.get(key)
         return value.decode() if value else None
 
-    async def keep(self, key: str, answers: str) -> None:
-        await self.redis.set(key, answers, ex=ANSWER_SECONDS)
+    async def keep(self, key: str, answers: str, sender_key: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(key, answers, ex=ANSWER_SECONDS).sadd(sender_key, key).expire(sender_key, ANSWER_SECONDS)
+            await pipe.execute()
 
     async def release(self, key: str) -> None:
         await self.redis.delete(key)
+
+    async def forget(self, sender_key: str) -> None:
+        keys = [k.decode() for k in await self.redis.smembers(sender_key)]
+        await self.redis.delete(sender_key, *keys)
 
 
 def _lifetime(environ: Mapping[str, str]) -> float:
@@ -148,6 +169,7 @@ class MessageIds:
         url = (env.get("REDIS_URL") or "").strip()
         self.store: MemoryStore | RedisStore = RedisStore(url) if url else MemoryStore()
         self.prefix = (env.get("CJ62_REDIS_PREFIX") or "cj62:").strip()
+        self.cipher = cipher(env)
         self.wait = wait
         self.claim_seconds = _lifetime(env)
 
@@ -158,6 +180,10 @@ class MessageIds:
                 await self.store.renew(key, self.claim_seconds)
             except Exception as error:  # Redis away a moment: the next beat tries again
                 logger.warning("Message id claim not renewed (%s).", type(error).__name__)
+
+    async def forget(self, sender_id: str) -> None:
+        """Delete every answer kept for `sender_id` (erasure on request)."""
+        await self.store.forget(_sender_key(self.prefix, sender_id))
 
     async def once(self, sender_id: str, message_id: str, process: Callable[[], Awaitable[Answers]],
                    on_retry: Callable[[], Awaitable[Answers]] | None = None) -> Answers:
@@ -176,11 +202,11 @@ class MessageIds:
                     await self.store.release(key)  # a retry may process it again
                     raise
                 heartbeat.cancel()
-                await self.store.keep(key, json.dumps(answers, ensure_ascii=False))
+                await self.store.keep(key, self.cipher.encrypt_json(answers), _sender_key(self.prefix, sender_id))
                 return answers
             kept = await self.store.answer(key)
             if kept:
-                return json.loads(kept)
+                return self.cipher.decrypt_json(kept)
             if time.monotonic() > deadline:
                 raise Busy()
             await asyncio.sleep(POLL)

@@ -47,17 +47,19 @@ class WatchingOutput(OutputChannel):
 
 
 async def process_then_erase(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                             agent: Any = None) -> None:
+                             agent: Any = None) -> bool:
     """Hand `message` to Rasa; if the turn asked for it, erase its sender once the turn is saved.
+    True when the sender was erased (the channel then forgets what it keeps of them).
 
     With Rasa's `agent`, a conversation an adviser has is handled first (rasa_ext/channels/handoff.py).
     """
     with failing_loudly():  # the action server down: an apology, not silence (action_failures.py)
         if await handled_during_handoff(message, agent):
-            return
+            return False
         watcher = WatchingOutput(message.output_channel)
         message.output_channel = watcher
         await on_new_message(message)
     if watcher.erase_requested:
         counts = await asyncio.to_thread(erase_sender, message.sender_id)
         logger.info("Erasure done on request: %s rows", sum(counts.values()))
+    return watcher.erase_requested

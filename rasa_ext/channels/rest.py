@@ -41,6 +41,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import is_production
 from rasa_ext.channels import messages
 from rasa_ext.channels.dedup import INVALID_MESSAGE_ID, Busy, MessageIds, is_valid_message_id
 from rasa_ext.channels.erasure import is_marker, process_then_erase
@@ -143,7 +144,7 @@ class RestInput(rest.RestInput):
     def refuse_in_production(request: Request) -> HTTPResponse | None:
         """In production the REST channel is off, unless `REST_TOKEN` is set and sent as `X-Rest-Token`
         (a server of the Département calling us): otherwise anyone could write as any `sender`."""
-        if (os.environ.get("CJ62_ENV") or "dev").strip() != "production":
+        if not is_production():
             return None
         token = (os.environ.get("REST_TOKEN") or "").strip()
         given = request.headers.get(REST_TOKEN_HEADER) or ""
@@ -166,11 +167,13 @@ class RestInput(rest.RestInput):
         if message_id is not None:
             message.message_id = message_id
         try:
-            await self.process(message, on_new_message, agent)
+            erased = await self.process(message, on_new_message, agent)
         except messages.TURN_FAILURES as error:
             logger.error("REST message failed: %s", messages.describe_failure(error))
             collector.messages.append(self.answer(sender_id, messages.APOLOGY))
             raise TurnFailed(answers + collector.messages) from None
+        if erased:  # the answers kept for retries go with the rest
+            await self.message_ids.forget(sender_id)
         return answers + collector.messages
 
     @staticmethod
@@ -214,10 +217,10 @@ class RestInput(rest.RestInput):
     ) -> UserMessage:
         return UserMessage(inbound.text, output_channel, sender_id, input_channel=self.name(), metadata=metadata)
 
-    async def process(self, message: UserMessage, on_new_message: OnNewMessage, agent: Any = None) -> None:
+    async def process(self, message: UserMessage, on_new_message: OnNewMessage, agent: Any = None) -> bool:
         """Hand the message to Rasa (unless an adviser has the conversation and the person takes it
-        back), then erase its sender if the turn asked for it (override to de-duplicate…)."""
-        await process_then_erase(message, on_new_message, agent)
+        back), then erase its sender if the turn asked for it; True if it did."""
+        return await process_then_erase(message, on_new_message, agent)
 
     @staticmethod
     def answer(sender_id: str, text: str) -> dict[str, Any]:

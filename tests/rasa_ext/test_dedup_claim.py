@@ -5,18 +5,20 @@ retry on the other replica is processed then, not after 30 s. In memory and on t
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 from shared_stores import REDIS_URL, key_prefix, require_redis
 
-from rasa_ext.channels.dedup import MessageIds, _key
+from rasa_ext.channels.dedup import MessageIds, _key, _sender_key
 
 LIFETIME = "0.3"  # seconds: short, so that the test is short
 
 
 @pytest.fixture(params=["memory", "redis"])
 async def ids(request: pytest.FixtureRequest) -> MessageIds:
-    env = {"CJ62_LOCK_LIFETIME": LIFETIME, "CJ62_REDIS_PREFIX": key_prefix()}
+    env = {"CJ62_LOCK_LIFETIME": LIFETIME, "CJ62_REDIS_PREFIX": key_prefix(),
+           "CJ62_FERNET_KEY": os.environ["CJ62_FERNET_KEY"]}
     if request.param == "redis":
         require_redis("test de la réclamation partagée non lancé")
         env["REDIS_URL"] = REDIS_URL
@@ -80,3 +82,33 @@ async def test_a_rest_retry_of_a_turn_saved_by_a_dead_replica_is_answered_from_t
             assert await answer.json() == [{"recipient_id": "s9", "text": "Bonjour !",
                                             "buttons": [{"title": "Oui", "payload": "/affirm"}]}]
     assert rest_server.agent.received == []  # no second turn
+
+
+async def _raw(ids: MessageIds, key: str) -> str | None:
+    if hasattr(ids.store, "redis"):
+        value = await ids.store.redis.get(key)
+        return value.decode() if value is not None else None
+    found = ids.store.items.get(key)
+    return found[0] if found else None
+
+
+async def test_a_kept_answer_is_encrypted_and_erased_with_its_sender(ids: MessageIds) -> None:
+    """Issue 16: answers kept 48 h for retries held sheet summaries in clear, and survived erasure."""
+    answers = [{"recipient_id": "web-1", "text": "Fiche : Œdipe Zyxwoquet, 06 12 34 56 78"}]
+
+    async def process() -> list[dict]:
+        return answers
+
+    assert await ids.once("web-1", "m1", process) == answers
+    await ids.once("web-1", "m2", process)
+    await ids.once("web-2", "m1", process)
+    raw = await _raw(ids, _key(ids.prefix, "web-1", "m1"))
+    assert raw and "Zyxwoquet" not in raw and "06 12" not in raw
+    assert await ids.once("web-1", "m1", process) == answers  # a retry still reads it back
+
+    await ids.forget("web-1")
+    assert await _raw(ids, _key(ids.prefix, "web-1", "m1")) is None
+    assert await _raw(ids, _key(ids.prefix, "web-1", "m2")) is None
+    assert await _raw(ids, _key(ids.prefix, "web-2", "m1")) is not None  # another person's stays
+    if hasattr(ids.store, "redis"):
+        assert not await ids.store.redis.exists(_sender_key(ids.prefix, "web-1"))
