@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.failures import describe_failure
+from bot.settings import is_production
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class ActionServerConfigError(RuntimeError):
 def token_from_env(environ: Mapping[str, str] | None = None) -> str | None:
     env = os.environ if environ is None else environ
     token = (env.get("ACTION_TOKEN") or "").strip() or None
-    if token is None and (env.get("CJ62_ENV") or "dev").strip() == "production":
+    if token is None and is_production(env):
         raise ActionServerConfigError("En production, ACTION_TOKEN est obligatoire pour le serveur d'actions.")
     return token
 

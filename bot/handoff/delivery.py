@@ -38,6 +38,7 @@ from bot.handoff.models import (
     can_send_later,
     window_closed_reason,
 )
+from bot.settings import is_production
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class RasaClient:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RasaClient:
         env = os.environ if environ is None else environ
-        production = (env.get("CJ62_ENV") or "dev").strip() == "production"
+        production = is_production(env)
         secret = (env.get("RASA_JWT_SECRET") or "").strip() or None
         if production and secret is None:
             raise DeliveryConfigError("RASA_JWT_SECRET est obligatoire en production (CJ62_ENV=production).")

@@ -36,11 +36,12 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.settings import is_production
+
 logger = logging.getLogger(__name__)
 
 SECRET_VAR = "CJ62_SESSION_SECRET"
 FERNET_VAR = "CJ62_FERNET_KEY"
-ENV_VAR = "CJ62_ENV"
 ORIGINS_VAR = "ALLOWED_ORIGINS"
 DEFAULT_ORIGINS = "http://localhost:8080"
 MIN_SECRET_LENGTH = 32
@@ -114,7 +115,7 @@ class SessionSigner:
         fernet = environ.get(FERNET_VAR, "").strip()
         if fernet:
             return cls(_fernet_keys(fernet))
-        if environ.get(ENV_VAR, "").strip().lower() == "production":
+        if is_production(environ):
             raise SessionConfigError(
                 f"En production, {SECRET_VAR} ou {FERNET_VAR} est obligatoire pour signer les sessions du widget."
             )

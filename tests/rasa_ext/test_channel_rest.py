@@ -171,8 +171,10 @@ async def test_the_server_still_answers_after_bad_requests(rest_server) -> None:
     assert status == 200 and texts(answers) == [rest_server.agent.answer]
 
 
-async def test_in_production_the_channel_is_closed_without_its_token(rest_server, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setenv("CJ62_ENV", "production")
+@pytest.mark.parametrize("environment", ["production", "Production", " PRODUCTION ", "prod"])
+async def test_in_production_the_channel_is_closed_without_its_token(rest_server, monkeypatch,  # noqa: ANN001
+                                                                     environment: str) -> None:
+    monkeypatch.setenv("CJ62_ENV", environment)
     monkeypatch.delenv("REST_TOKEN", raising=False)
     body = {"sender": "quelqu-un-d-autre", "message": "bonjour"}
     status, answer = await post(rest_server, body)
