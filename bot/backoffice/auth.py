@@ -13,7 +13,8 @@ whenever the back office is served over HTTPS (always in production).
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import quote
+import re
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
@@ -26,6 +27,9 @@ PUBLIC_PATHS = frozenset({
     "/", "/connexion", "/demo", "/confidentialite", "/mentions-legales", "/accessibilite", "/sante",
 })
 SECOND_FACTOR_PATHS = frozenset({"/connexion/code", "/connexion/activation", "/deconnexion"})
+
+# What the WHATWG URL parser removes before reading a URL: ASCII tab, LF and CR, anywhere.
+_BROWSER_DROPPED = re.compile(r"[\t\n\r]")
 
 
 def cookie_name(secure: bool) -> str:
@@ -49,12 +53,24 @@ def current_account(request: web.Request) -> Account:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go back to after login (never another site: no "//", no scheme)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/demandes"
-    if target.startswith("/connexion") or target.startswith("/deconnexion"):
-        return "/demandes"
-    return target
+    """A local path to go back to after login, as the browser will read it (never another site).
+
+    Browsers drop tabs and newlines anywhere in a URL and read a backslash as a slash, so
+    "/<tab>/evil.example" is "//evil.example" to them, another site: the target is taken after the
+    same normalisation, and refused when it then has a scheme, a host, a control character or a
+    space, or does not start with a single slash.
+    """
+    default = "/demandes"
+    if not target:
+        return default
+    cleaned = _BROWSER_DROPPED.sub("", target)
+    if (not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned
+            or any(ord(c) < 0x21 or ord(c) == 0x7F for c in cleaned)):
+        return default
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or cleaned.startswith(("/connexion", "/deconnexion")):
+        return default
+    return cleaned
 
 
 def login_redirect(request: web.Request) -> web.HTTPSeeOther:

@@ -8,6 +8,10 @@
 | `CJ62_ENV` | `production`: Secure cookies, refuses to start without its secrets or with `BOT_TODAY` | `dev` |
 | `DATABASE_URL`, `CJ62_FERNET_KEY` | application data and its key | see `bot.storage`, `bot.crypto` |
 | `RASA_URL`, `RASA_AUTH_TOKEN`, `RASA_JWT_SECRET` | the delivery client (`bot.handoff.delivery`) | 127.0.0.1:5005 |
+| `BACKOFFICE_CLIENT_IP_HEADER` | the proxy's client-address header (`X-Real-IP`), for the login limit | TCP peer |
+
+`BACKOFFICE_CLIENT_IP_HEADER` only when every request comes through that proxy (deploy/nginx sets
+`X-Real-IP`): a client reaching the back office directly could write the header itself.
 
 The clock and the sleeper are injected so that tests control idle time and login delays
 without waiting.
@@ -25,6 +29,7 @@ from argon2 import PasswordHasher
 
 from bot.handoff.delivery import RasaClient
 from bot.handoff.notify import backoffice_url
+from bot.settings import is_production
 
 DEFAULT_PORT = 8080
 DEFAULT_HOST = "127.0.0.1"
@@ -50,11 +55,12 @@ class Settings:
     sleeper: Sleeper = asyncio.sleep
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     migrate_on_start: bool = True
+    client_ip_header: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        production = (env.get("CJ62_ENV") or "dev").strip() == "production"
+        production = is_production(env)
         if production:
             missing = [name for name in ("CJ62_FERNET_KEY", "RASA_JWT_SECRET", "BACKOFFICE_URL")
                        if not (env.get(name) or "").strip()]
@@ -77,6 +83,7 @@ class Settings:
             secure_cookies=production or backoffice_url(env).startswith("https://"),
             public_url=backoffice_url(env),
             rasa=RasaClient.from_env(env),
+            client_ip_header=(env.get("BACKOFFICE_CLIENT_IP_HEADER") or "").strip() or None,
         )
 
 

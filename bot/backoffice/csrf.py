@@ -2,7 +2,10 @@
 
 Logged in, the token is the session's own (`backoffice_sessions.csrf_token`, server side).
 Before login there is no session yet: the login form carries a random token that must match
-a pre-login cookie (`HttpOnly`, `SameSite=Strict`), so that no other site can post it.
+a pre-login cookie (`HttpOnly`, `SameSite=Strict`), so that no other site can post it. Over
+HTTPS the cookie is `Secure` and named with the `__Host-` prefix, as the session's: the browser
+then refuses it from a sibling subdomain or plain HTTP, which could otherwise plant a token of
+their choosing (issue 16).
 A missing or wrong token gives 403 and nothing is done.
 """
 
@@ -15,6 +18,7 @@ from aiohttp import web
 
 FIELD = "csrf"
 PRELOGIN_COOKIE = "cj62_prelogin"
+SECURE_PRELOGIN_COOKIE = "__Host-cj62_prelogin"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -26,11 +30,17 @@ def same(expected: str | None, given: object) -> bool:
     return bool(expected) and isinstance(given, str) and hmac.compare_digest(expected.encode(), given.encode())
 
 
+def prelogin_cookie_name(request: web.Request) -> str:
+    from bot.backoffice.app import services  # the app imports this module
+
+    return SECURE_PRELOGIN_COOKIE if services(request).settings.secure_cookies else PRELOGIN_COOKIE
+
+
 def expected_token(request: web.Request) -> str | None:
     session = request.get("session")
     if session is not None:
         return session.csrf_token
-    return request.cookies.get(PRELOGIN_COOKIE)
+    return request.cookies.get(prelogin_cookie_name(request))
 
 
 def form_token(request: web.Request) -> str:
@@ -38,7 +48,7 @@ def form_token(request: web.Request) -> str:
     session = request.get("session")
     if session is not None:
         return session.csrf_token
-    token = request.cookies.get(PRELOGIN_COOKIE) or request.get("prelogin_token")
+    token = request.cookies.get(prelogin_cookie_name(request)) or request.get("prelogin_token")
     if not token:
         token = new_token()
         request["prelogin_token"] = token
@@ -47,8 +57,9 @@ def form_token(request: web.Request) -> str:
 
 def set_prelogin_cookie(request: web.Request, response: web.StreamResponse, secure: bool) -> None:
     token = request.get("prelogin_token")
-    if token and not request.cookies.get(PRELOGIN_COOKIE):
-        response.set_cookie(PRELOGIN_COOKIE, token, httponly=True, secure=secure, samesite="Strict", path="/")
+    name = SECURE_PRELOGIN_COOKIE if secure else PRELOGIN_COOKIE
+    if token and not request.cookies.get(name):
+        response.set_cookie(name, token, httponly=True, secure=secure, samesite="Strict", path="/")
 
 
 @web.middleware

@@ -93,6 +93,15 @@ class SessionStore:
             session.delete(record)
         return self.create(account_id, second_factor_done=True)
 
+    def revoke_others(self, account_id: int, keep_token: str) -> int:
+        """End every session of the account but `keep_token`'s (a password change); how many ended."""
+        with write_session(self.sessions) as session:
+            return session.execute(
+                sa.delete(SessionRecord).where(SessionRecord.account_id == account_id)
+                .where(SessionRecord.token_hash != token_hash(keep_token))
+                .execution_options(synchronize_session=False)
+            ).rowcount
+
     def revoke(self, token: str) -> None:
         with write_session(self.sessions) as session:
             session.execute(sa.delete(SessionRecord).where(SessionRecord.token_hash == token_hash(token)))

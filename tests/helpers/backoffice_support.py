@@ -41,13 +41,17 @@ class Clock:
 
 
 class Sleeper:
-    """Records the delays the server asked for instead of waiting."""
+    """Records the delays the server asked for instead of waiting; with a `clock`, moves it on as
+    the wait would have (set `clock` to None to freeze time, as for concurrent requests)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
         self.delays: list[float] = []
+        self.clock = clock
 
     async def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
+        if self.clock is not None:
+            self.clock.advance(seconds=seconds)
 
 
 def csrf_of(html: str) -> str:

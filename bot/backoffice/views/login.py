@@ -19,19 +19,38 @@ from bot.backoffice.models import Role
 
 BAD_LOGIN = "Adresse e-mail ou mot de passe incorrect."
 BAD_CODE = "Code incorrect ou déjà utilisé : saisissez le code à 6 chiffres affiché par votre application."
+TOO_MANY = "Trop de tentatives en même temps : patientez {seconds} secondes, puis réessayez."
 
 
-def _ip(request: web.Request) -> str:
+def client_address(request: web.Request) -> str:
+    """The client's address: the trusted proxy's header when the deployment names one
+    (`BACKOFFICE_CLIENT_IP_HEADER`), else the TCP peer (behind a proxy, the proxy for everyone)."""
+    header = services(request).settings.client_ip_header
+    if header:
+        given = (request.headers.get(header) or "").split(",")[-1].strip()
+        if given:
+            return given
     return request.remote or "inconnue"
 
 
-async def _wait_if_needed(request: web.Request, keys: list[str]) -> None:
-    """The progressive delay, applied before any check and recorded (tests read `login_delays`)."""
+def _keys(request: web.Request, email: str) -> list[str]:
+    return [throttle.account_key(email), throttle.ip_key(client_address(request))]
+
+
+async def _admitted(request: web.Request, keys: list[str]) -> float:
+    """0.0 when this attempt may be checked (it is counted, `throttle.py`), after waiting once for
+    the time announced if needed (recorded: tests read `login_delays`); else the seconds left."""
     found = services(request)
-    delay = await db(found.throttle.delay, keys)
-    found.login_delays.append(delay)
-    if delay > 0:
-        await found.settings.sleeper(delay)
+    wait = await db(found.throttle.admit, keys)
+    found.login_delays.append(wait)
+    if wait > 0:
+        await found.settings.sleeper(wait)
+        wait = await db(found.throttle.admit, keys)  # a concurrent attempt may have come first
+    return wait
+
+
+def _too_many(request: web.Request, template: str, context: dict[str, object], wait: float) -> web.Response:
+    return render(request, template, {**context, "error": TOO_MANY.format(seconds=max(1, round(wait)))}, status=429)
 
 
 async def login_page(request: web.Request) -> web.Response:
@@ -46,13 +65,14 @@ async def login(request: web.Request) -> web.Response:
     email = str(form.get("email", ""))[:254]
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("suite", "")))
-    keys = [throttle.account_key(email), throttle.ip_key(_ip(request))]
-    await _wait_if_needed(request, keys)
+    keys = _keys(request, email)
+    wait = await _admitted(request, keys)
+    if wait > 0:
+        return _too_many(request, "login.html", {"email": email, "next": target}, wait)
     account = await db(found.accounts.authenticate, email, password)
     if account is None:
-        await db(found.throttle.record_failure, keys)
         return render(request, "login.html", {"email": email, "error": BAD_LOGIN, "next": target}, status=401)
-    await db(found.throttle.reset, keys[0])
+    await db(found.throttle.succeeded, *keys)
     old = request.get("session")
     if old is not None:
         await db(found.sessions.revoke, old.token)
@@ -84,15 +104,16 @@ async def _second_factor(request: web.Request, *, confirm: bool) -> web.Response
         raise web.HTTPSeeOther("/demandes")
     form = await request.post()
     target = safe_next(str(form.get("suite", "")))
-    keys = [throttle.account_key(account.email), throttle.ip_key(_ip(request))]
-    await _wait_if_needed(request, keys)
-    if not await db(found.accounts.verify_totp, account.id, str(form.get("code", "")), confirm=confirm):
-        await db(found.throttle.record_failure, keys)
+    keys = _keys(request, account.email)
+    wait = await _admitted(request, keys)
+    if wait > 0 or not await db(found.accounts.verify_totp, account.id, str(form.get("code", "")), confirm=confirm):
+        error = TOO_MANY.format(seconds=max(1, round(wait))) if wait > 0 else BAD_CODE
+        status = 429 if wait > 0 else 401
         if confirm:
             secret = await db(found.accounts.totp_secret_for_enrolment, account.id)
-            return render(request, "totp_enrol.html", _enrolment(account.email, secret, BAD_CODE, target), status=401)
-        return render(request, "totp.html", {"error": BAD_CODE, "next": target}, status=401)
-    await db(found.throttle.reset, keys[0])
+            return render(request, "totp_enrol.html", _enrolment(account.email, secret, error, target), status=status)
+        return render(request, "totp.html", {"error": error, "next": target}, status=status)
+    await db(found.throttle.succeeded, *keys)
     renewed = await db(found.sessions.complete_second_factor, session.token)
     if renewed is None:
         raise web.HTTPSeeOther("/connexion")
@@ -145,11 +166,13 @@ async def change_password(request: web.Request) -> web.Response:
     account = current_account(request)
     form = await request.post()
     current, new, again = (str(form.get(name, "")) for name in ("current", "new", "again"))
-    keys = [throttle.account_key(account.email), throttle.ip_key(_ip(request))]
-    await _wait_if_needed(request, keys)
+    keys = _keys(request, account.email)
+    wait = await _admitted(request, keys)
+    if wait > 0:
+        return _too_many(request, "account.html", {"done": False}, wait)
     if await db(found.accounts.authenticate, account.email, current) is None:
-        await db(found.throttle.record_failure, keys)
         return render(request, "account.html", {"error": "Mot de passe actuel incorrect.", "done": False}, status=400)
+    await db(found.throttle.succeeded, *keys)
     if new != again:
         return render(request, "account.html", {"error": "Les deux nouveaux mots de passe diffèrent.", "done": False},
                       status=400)
@@ -157,6 +180,9 @@ async def change_password(request: web.Request) -> web.Response:
         await db(found.accounts.set_password, account.id, new)
     except AccountError as error:
         return render(request, "account.html", {"error": str(error), "done": False}, status=400)
+    # Whoever had the old password (another browser, a stolen session) is logged out; this one stays.
+    await db(found.sessions.revoke_others, account.id, request["session"].token)
+    await db(found.audit.record, account.actor, AuditAction.COMPTE, account.actor)
     raise web.HTTPSeeOther("/compte?ok=1")
 
 

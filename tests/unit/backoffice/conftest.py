@@ -66,7 +66,8 @@ def database_url(tmp_path, key: str) -> Iterator[str]:  # noqa: ANN001
 @pytest.fixture
 async def backoffice(database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Backoffice]:  # noqa: ANN001
     monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
-    clock, sleeper = Clock(), Sleeper()
+    clock = Clock()
+    sleeper = Sleeper(clock)
     async with FakeRasa() as rasa:
         settings = Settings(database_url=database_url, rasa=RasaClient(rasa.url, token="jeton"), clock=clock,
                             sleeper=sleeper, hasher=FAST_HASHER, migrate_on_start=False)

@@ -24,12 +24,18 @@ async def test_unauthenticated_visitors_are_sent_to_the_login_page_and_back(back
     response = await browser.post("/connexion", {"email": "herve@exemple.fr", "password": PASSWORD,
                                                  "suite": "/fiches?statut=transmise"})
     assert response.status == 303 and response.headers["Location"] == "/fiches?statut=transmise"
-    for hostile in ("//evil.example/x", "https://evil.example", "/\\evil", "/connexion"):
+    for hostile in ("//evil.example/x", "https://evil.example", "/\\evil", "/connexion", "/\t/evil.example",
+                    "/\n/evil.example", "/\r\n/evil.example", "\t//evil.example", "/\t\\evil.example",
+                    " //evil.example", "/ /evil.example", "/\x00/evil.example", "javascript:alert(1)"):
         fresh = backoffice.browser()
         await fresh.get("/connexion")
         response = await fresh.post("/connexion", {"email": "herve@exemple.fr", "password": PASSWORD,
                                                    "suite": hostile})
-        assert response.headers["Location"] == "/demandes"
+        assert response.headers["Location"] == "/demandes", repr(hostile)
+    # Already logged in, the login page sends on at once: the same check, on the decoded query.
+    for encoded in ("/%09/evil.example", "/%0A/evil.example", "/%5Cevil.example", "%2F%2Fevil.example"):
+        response = await browser.get(f"/connexion?suite={encoded}", allow_redirects=False)
+        assert response.status in (302, 303) and response.headers["Location"] == "/demandes", encoded
 
 
 async def test_the_session_cookie_is_httponly_and_samesite_strict(backoffice) -> None:  # noqa: ANN001
@@ -39,10 +45,17 @@ async def test_the_session_cookie_is_httponly_and_samesite_strict(backoffice) ->
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("cj62_session=") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert "Path=/" in cookie
-    # Over HTTPS (always in production) both cookies are Secure, the session one with the __Host- prefix.
+    # Over HTTPS (always in production) both cookies are Secure with the __Host- prefix (issue 16: the
+    # pre-login one had none, so a sibling subdomain could plant the CSRF token of its choice).
     backoffice.services.settings.secure_cookies = True
     page = await backoffice.browser().get("/connexion")
+    assert page.headers["Set-Cookie"].startswith("__Host-cj62_prelogin=")
     assert "Secure" in page.headers["Set-Cookie"] and "SameSite=Strict" in page.headers["Set-Cookie"]
+    planted = backoffice.browser()  # a plain cookie planted from elsewhere is not the token any more
+    planted.session.cookie_jar.update_cookies({"cj62_prelogin": "choisi-par-un-autre-site"})
+    response = await planted.session.post(planted.base_url + "/connexion", data={
+        "email": "herve@exemple.fr", "password": PASSWORD, "csrf": "choisi-par-un-autre-site"}, allow_redirects=False)
+    assert response.status == 403
     secure = web.Response()
     set_session_cookie(secure, backoffice.services.sessions.create(1, second_factor_done=True), True)
     cookie = secure.cookies["__Host-cj62_session"].OutputString()
@@ -189,8 +202,10 @@ async def test_failed_logins_slow_down_progressively_then_reset_on_success(backo
 
 async def test_the_delay_is_per_account_as_well_as_per_ip(backoffice) -> None:  # noqa: ANN001
     found = backoffice.services
-    for _ in range(4):
-        found.throttle.record_failure([throttle.account_key("sandra@exemple.fr")])
+    for failure in range(4):  # four failed attempts on Sandra's account, each at its allowed time
+        if failure:
+            backoffice.clock.advance(seconds=throttle.delay_after(failure))
+        assert found.throttle.admit([throttle.account_key("sandra@exemple.fr")]) == 0
     found.login_delays.clear()
     browser = backoffice.browser()
     await browser.get("/connexion")
@@ -199,6 +214,67 @@ async def test_the_delay_is_per_account_as_well_as_per_ip(backoffice) -> None:  
     await other.get("/connexion")
     await other.post("/connexion", {"email": "SANDRA@exemple.fr ", "password": PASSWORD})
     assert found.login_delays == [0, 8]
+
+
+async def test_concurrent_guesses_are_counted_one_check_at_a_time(backoffice, monkeypatch) -> None:  # noqa: ANN001
+    """Issue 16: after 8 failures, 20 parallel guesses each waited 30 s and were all checked."""
+    import asyncio
+
+    found = backoffice.services
+    browser = backoffice.browser()
+    await browser.get("/connexion")
+    for _ in range(8):
+        await browser.post("/connexion", {"email": "herve@exemple.fr", "password": "mauvais essai !!"})
+    checked: list[str] = []
+    authenticate = found.accounts.authenticate
+    monkeypatch.setattr(found.accounts, "authenticate",
+                        lambda email, password: checked.append(password) or authenticate(email, password))
+    backoffice.sleeper.clock = None  # time stands still while they all wait
+
+    async def guess(n: int) -> int:
+        response = await browser.post("/connexion", {"email": "herve@exemple.fr", "password": f"essai {n:02d}"})
+        return response.status
+
+    assert await asyncio.gather(*(guess(n) for n in range(20))) == [429] * 20
+    assert checked == []
+    backoffice.clock.advance(seconds=30)  # the next attempt is allowed: one of them, not twenty
+    statuses = await asyncio.gather(*(guess(n) for n in range(20)))
+    assert sorted(statuses) == [401] + [429] * 19 and len(checked) == 1
+    page = await (await browser.post("/connexion", {"email": "herve@exemple.fr", "password": "x"})).text()
+    assert "Trop de tentatives" in page and "30 secondes" in page
+
+
+async def test_a_second_factor_code_is_limited_the_same_way(backoffice) -> None:  # noqa: ANN001
+    import asyncio
+
+    browser = backoffice.browser()
+    await browser.get("/connexion")
+    response = await browser.post("/connexion", {"email": "admin@exemple.fr", "password": PASSWORD})
+    assert response.headers["Location"].startswith("/connexion/code")
+    await browser.get("/connexion/code")
+    for _ in range(6):
+        assert (await browser.post("/connexion/code", {"code": "000000"})).status == 401
+    backoffice.sleeper.clock = None
+    statuses = [r.status for r in await asyncio.gather(*(browser.post("/connexion/code", {"code": f"{n:06d}"})
+                                                          for n in range(20)))]
+    assert statuses == [429] * 20
+
+
+def test_the_client_address_comes_from_the_proxy_header_only_when_configured() -> None:
+    from types import SimpleNamespace
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.backoffice.app import SERVICES
+    from bot.backoffice.views.login import client_address
+
+    def request(header: str | None) -> web.Request:
+        app = web.Application()
+        app[SERVICES] = SimpleNamespace(settings=SimpleNamespace(client_ip_header=header))
+        return make_mocked_request("POST", "/connexion", headers={"X-Real-IP": "203.0.113.7"}, app=app)
+
+    assert client_address(request("X-Real-IP")) == "203.0.113.7"
+    assert client_address(request(None)) != "203.0.113.7"  # a client cannot choose its address
 
 
 async def test_changing_ones_password(backoffice) -> None:  # noqa: ANN001

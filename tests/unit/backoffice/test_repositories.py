@@ -114,11 +114,16 @@ def test_throttle_and_audit(factory) -> None:  # noqa: ANN001
     throttle = LoginThrottle(factory, clock=clock)
     key = account_key("a@exemple.fr")
     assert [delay_after(n) for n in range(8)] == [0, 1, 2, 4, 8, 16, 30, 30] and delay_after(100) == 30
-    for _ in range(3):
-        throttle.record_failure([key])
+    for failure in range(3):  # each attempt at its allowed time is admitted and counted
+        if failure:
+            clock.advance(seconds=delay_after(failure))
+        assert throttle.admit([key, "client"]) == 0
     assert throttle.failures(key) == 3 and throttle.delay([key, "autre"]) == 4
-    throttle.reset(key)
-    assert throttle.delay([key]) == 0
+    assert throttle.admit([key]) == 4 and throttle.failures(key) == 3  # too soon: refused, not counted
+    clock.advance(seconds=4)
+    assert throttle.admit([key, "client"]) == 0
+    throttle.succeeded(key, "client")  # the account forgets, the client keeps its earlier failures
+    assert throttle.delay([key]) == 0 and throttle.failures("client") == 3
     audit = AuditLog(factory, clock=clock)
     audit.record("compte-1", AuditAction.VALIDATION, "PR-2026-000001", "calaisis")
     clock.advance(minutes=1)
