@@ -3,7 +3,9 @@
 The e-mail holds **no personal data**: the reference, the territory, the kind and a link to the
 back office (`BACKOFFICE_URL`), nothing the person said. It goes through aiosmtplib to
 `SMTP_URL` (`smtp://user:password@host:port`; `smtps://` for TLS from the start; a plain
-`smtp://` upgrades with STARTTLS when the server offers it), from `SMTP_FROM`.
+`smtp://` must upgrade with STARTTLS, and the sending fails when the server does not offer it — a
+stripped STARTTLS would otherwise send the login in clear (issue 16); only a relay on this machine
+(127.0.0.1, ::1, localhost) may be spoken to in clear), from `SMTP_FROM`.
 
 `SMTP_URL` unset → no e-mail, and one INFO line "notifications par e-mail désactivées
 (SMTP_URL absent)" per process. No inbox address for that territory and kind → no e-mail, one
@@ -30,6 +32,7 @@ DEFAULT_BACKOFFICE_URL = "http://localhost:8080"
 DEFAULT_FROM = "Cap Jeunes 62 <ne-pas-repondre@cap-jeunes-62.invalid>"
 DISABLED_LOG = "notifications par e-mail désactivées (SMTP_URL absent)"
 SMTP_TIMEOUT = 15.0
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 _disabled_logged = False
 
@@ -45,6 +48,13 @@ class SmtpSettings:
     use_tls: bool
     username: str | None = None
     password: str | None = None
+
+    @property
+    def start_tls(self) -> bool | None:
+        """aiosmtplib's `start_tls`: required (True) but on the loopback, where None lets it decide."""
+        if self.use_tls:
+            return False  # TLS from the first byte already
+        return None if self.host in LOOPBACK_HOSTS else True
 
     @classmethod
     def parse(cls, url: str) -> SmtpSettings:
@@ -124,7 +134,7 @@ async def _send(to: str, subject: str, body: str, settings: SmtpSettings, sender
     message.set_content(body)
     await aiosmtplib.send(
         message, hostname=settings.host, port=settings.port, username=settings.username,
-        password=settings.password, use_tls=settings.use_tls, timeout=SMTP_TIMEOUT,
+        password=settings.password, use_tls=settings.use_tls, start_tls=settings.start_tls, timeout=SMTP_TIMEOUT,
     )
 
 

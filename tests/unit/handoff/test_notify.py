@@ -153,3 +153,20 @@ def test_inbox_settings(inboxes: InboxSettings) -> None:
     for territory, email in (("nord", "a@b.fr"), ("calaisis", "pas-une-adresse")):
         with pytest.raises(InboxSettingError):
             inboxes.set(territory, "insertion", email, "compte-1")
+
+
+@pytest.mark.parametrize(("url", "start_tls"), [
+    ("smtp://robot:secret@mail.exemple.fr:587", True), ("smtp://mail.exemple.fr", True),
+    ("smtps://robot:secret@mail.exemple.fr", False), ("smtp://127.0.0.1:2525", None), ("smtp://localhost", None),
+])
+def test_tls_is_required_beyond_this_machine(url: str, start_tls: bool | None) -> None:
+    """Issue 16: STARTTLS was opportunistic, so a stripped offer sent the SMTP login in clear."""
+    assert notify.SmtpSettings.parse(url).start_tls is start_tls
+
+
+async def test_a_server_that_offers_no_starttls_gets_no_login(smtp, inboxes, new_request, monkeypatch) -> None:  # noqa: ANN001
+    inbox, port = smtp
+    monkeypatch.setattr(notify, "LOOPBACK_HOSTS", frozenset())  # as if the relay were on the network
+    environ = {"SMTP_URL": f"smtp://robot:mot%20de%20passe@127.0.0.1:{port}"}
+    assert await notify.notify_new_request(new_request(kind="logement"), inboxes=inboxes, environ=environ) is False
+    assert inbox.logins == [] and inbox.messages == []
