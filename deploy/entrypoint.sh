@@ -32,10 +32,10 @@ case "${1:-}" in
     cors=() allowed=${ALLOWED_ORIGINS:-}
     IFS=, read -ra origins <<< "${allowed// /}"
     [ ${#origins[@]} -eq 0 ] || cors=(--cors "${origins[@]}")
-    # Rasa takes the JWT secret only as an argument; the HTTP API then requires a JWT in `Authorization`.
-    exec rasa run --model models --interface 0.0.0.0 --port 5005 \
-      --credentials credentials.yml --endpoints "$endpoints" --enable-api \
-      --jwt-secret="$RASA_JWT_SECRET" "${cors[@]}"
+    # Rasa takes the JWT secret only as an argument: rasa_ext.run hands it over inside the process
+    # from RASA_JWT_SECRET, so that it is not on the command line; the HTTP API then requires a JWT.
+    exec python -m rasa_ext.run --model models --interface 0.0.0.0 --port 5005 \
+      --credentials credentials.yml --endpoints "$endpoints" --enable-api "${cors[@]}"
     ;;
   actions)
     require DATABASE_URL CJ62_FERNET_KEY ACTION_TOKEN

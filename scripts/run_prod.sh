@@ -34,7 +34,9 @@ for ((i = 0; i < ACTION_SERVERS; i++)); do
   .venv/bin/python -m rasa_ext.action_server --port $((5055 + i)) >> "logs/actions-$i.log" 2>&1 &
   pids+=($!)
 done
-.venv/bin/python -m bot backoffice >> logs/backoffice.log 2>&1 &
+# Behind deploy/nginx, which sets X-Real-IP: the login limit counts per client, not per proxy.
+BACKOFFICE_CLIENT_IP_HEADER="${BACKOFFICE_CLIENT_IP_HEADER:-X-Real-IP}" \
+  .venv/bin/python -m bot backoffice >> logs/backoffice.log 2>&1 &
 pids+=($!)
 # ALLOWED_ORIGINS is comma-separated; Rasa's --cors takes one argument per origin.
 cors=() allowed=${ALLOWED_ORIGINS:-}
@@ -43,9 +45,10 @@ IFS=, read -ra origins <<< "${allowed// /}"
 for ((i = 0; i < REPLICAS; i++)); do
   endpoints="var/run/endpoints-$i.yml"
   sed "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$((5055 + i % ACTION_SERVERS))/webhook#" endpoints.yml > "$endpoints"
-  # The HTTP API takes a JWT in the Authorization header only (no token in a query string).
-  .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port $((5005 + i)) \
-    --credentials credentials.yml --endpoints "$endpoints" --enable-api --jwt-secret="$RASA_JWT_SECRET" \
+  # The HTTP API takes a JWT in the Authorization header only (no token in a query string); the
+  # secret goes from RASA_JWT_SECRET to Rasa inside the process, never on a command line (ps).
+  .venv/bin/python -m rasa_ext.run --model "$MODEL" --interface 127.0.0.1 --port $((5005 + i)) \
+    --credentials credentials.yml --endpoints "$endpoints" --enable-api \
     "${cors[@]}" >> "logs/rasa-$i.log" 2>&1 &
   pids+=($!)
 done

@@ -145,11 +145,24 @@ def test_rasa_gets_its_jwt_secret_and_tokens_from_the_secret() -> None:
 
 
 def test_the_ingress_exposes_only_rasas_public_channels() -> None:
-    (ingress,) = of_kind("Ingress").values()
-    rasa_paths = {path["path"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]
-                  if path["backend"]["service"]["name"] == "cj62-rasa"}
+    ingresses = of_kind("Ingress").values()
+    rasa_paths = {path["path"] for ingress in ingresses for rule in ingress["spec"]["rules"]
+                  for path in rule["http"]["paths"] if path["backend"]["service"]["name"] == "cj62-rasa"}
     assert rasa_paths == {"/webhooks/rest/", "/webhooks/meta/", "/socket.io/"}
-    assert ingress["spec"]["tls"][0]["secretName"]  # named only
+    assert all(ingress["spec"]["tls"][0]["secretName"] for ingress in ingresses)  # named only
+
+
+def test_login_attempts_are_rate_limited_by_the_ingress_and_by_nginx() -> None:
+    """Issue 16: neither the nginx example nor the ingress limited requests."""
+    login = of_kind("Ingress")["cap-jeunes-62-backoffice-login"]
+    assert int(login["metadata"]["annotations"]["nginx.ingress.kubernetes.io/limit-rpm"]) <= 30
+    assert {p["path"] for rule in login["spec"]["rules"] for p in rule["http"]["paths"]} == {"/connexion", "/compte"}
+    site = NGINX_SITE.read_text(encoding="utf-8")
+    assert "limit_req_zone $binary_remote_addr zone=cj62_login" in site
+    for location in ("/connexion", "/compte"):
+        block = site.split(f"location {location} {{", 1)[1].split("}", 1)[0]
+        assert "limit_req zone=cj62_login" in block
+    assert "proxy_set_header X-Real-IP $remote_addr;" in site
 
 
 # --- nginx ----------------------------------------------------------------------------------------
@@ -259,11 +272,23 @@ def test_the_entrypoint_starts_rasa_with_a_jwt_its_action_service_and_each_origi
     done = entrypoint(tmp_path, "rasa", **SECRETS, ALLOWED_ORIGINS="https://a.exemple.fr, https://b.exemple.fr")
     assert done.returncode == 0, done.stderr
     command = done.stdout.splitlines()[0]
-    assert "run --model models --interface 0.0.0.0 --port 5005" in command
-    assert "--enable-api --jwt-secret=jwt-s3cret --cors https://a.exemple.fr https://b.exemple.fr" in command
+    assert "-m rasa_ext.run --model models --interface 0.0.0.0 --port 5005" in command
+    assert "--enable-api --cors https://a.exemple.fr https://b.exemple.fr" in command
+    assert "jwt-s3cret" not in command  # issue 16: never on a command line (ps); rasa_ext.run reads it
     assert 'url: "http://cj62-actions:5055/webhook"' in done.stdout  # the endpoints it was given
     without_origins = entrypoint(tmp_path, "rasa", **SECRETS)
     assert without_origins.returncode == 0 and "--cors" not in without_origins.stdout, without_origins.stderr
+
+
+def test_the_jwt_secret_reaches_rasa_inside_the_process_only() -> None:
+    from rasa_ext.run import rasa_arguments
+
+    assert rasa_arguments(["--port", "5005"], {"RASA_JWT_SECRET": "jwt-s3cret"}) == [
+        "rasa", "run", "--port", "5005", "--jwt-secret=jwt-s3cret"]
+    assert rasa_arguments([], {}) == ["rasa", "run"]
+    with pytest.raises(SystemExit):
+        rasa_arguments(["--jwt-secret=visible"], {})
+    assert "--jwt-secret" not in (ROOT / "scripts" / "run_prod.sh").read_text(encoding="utf-8")
 
 
 def test_the_entrypoint_binds_the_action_server_to_all_interfaces_only_explicitly(tmp_path: Path) -> None:

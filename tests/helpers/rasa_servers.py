@@ -229,7 +229,7 @@ def replica_cluster(model: Path, workdir: Path, count: int, *, production: bool 
     """One action server and `count` Rasa replicas on the same stores, on free ports (`Cluster`).
 
     `production=True` starts them as scripts/run_prod.sh does: `CJ62_ENV=production` (no
-    `BOT_TODAY`), Rasa's API behind `--jwt-secret` only, `REST_TOKEN` set (sent by `Servers.say`
+    `BOT_TODAY`), Rasa's API behind a JWT only (`rasa_ext.run`), `REST_TOKEN` set (sent by `Servers.say`
     as `X-Rest-Token`), `ALLOWED_ORIGINS` = `PRODUCTION_ORIGIN` unless given.
     """
     workdir.mkdir(parents=True, exist_ok=True)
@@ -257,11 +257,13 @@ def replica_cluster(model: Path, workdir: Path, count: int, *, production: bool 
                    capture_output=True, timeout=120)
     names = ["actions"] + (["rasa"] if count == 1 else [f"rasa{i}" for i in range(count)])
     ports = [free_port() for _ in range(count)]
+    # Production: the JWT secret from RASA_JWT_SECRET through rasa_ext.run, as scripts/run_prod.sh does.
     # `--option=value`: a token_urlsafe secret may begin with "-", which argparse would take for an option.
-    auth = [f"--jwt-secret={jwt_secret}"] if jwt_secret else [f"--auth-token={token}"]
+    auth = [] if jwt_secret else [f"--auth-token={token}"]
+    launcher = [sys.executable, "-m", "rasa_ext.run"] if jwt_secret else [str(VENV_BIN / "rasa"), "run"]
     commands = {"actions": [sys.executable, "-m", "rasa_ext.action_server", "--port", str(action_port)]}
     for name, port in zip(names[1:], ports):
-        commands[name] = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1",
+        commands[name] = [*launcher, "--model", str(model), "--interface", "127.0.0.1",
                           "--port", str(port), "--credentials", "credentials.yml", "--endpoints", str(endpoints),
                           "--enable-api", *auth]
     servers = [Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{action_port}", token, workdir, dict(headers))
