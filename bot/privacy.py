@@ -342,7 +342,9 @@ register_retention_rule(RetentionRule(
     CONVERSATIONS, "conversations, après leur dernier message", CONVERSATION_RETENTION_MONTHS, _purge_conversations,
 ))
 register_retention_rule(RetentionRule(
-    handoff_retention.REQUESTS, "demandes de contact closes et messages des conseillers, après la clôture",
+    handoff_retention.REQUESTS,
+    "demandes de contact et messages des conseillers, après la clôture (ou, restées ouvertes, après la dernière"
+    " activité)",
     CONTACT_REQUEST_RETENTION_MONTHS, handoff_retention.purge_closed_requests,
 ))
 

@@ -4,7 +4,8 @@
 - `erase_requests_of_senders(session, sender_indexes)`: "supprime mes données" and erasures by post;
 - `sender_indexes_of_phone(session, indexes)`: the conversations of a person found by phone;
 - `purge_closed_requests(stores, cutoff, dry_run)`: requests closed before `cutoff`, with their
-  messages and history (`RETENTION_MONTHS` after closing).
+  messages and history (`RETENTION_MONTHS` after closing), and requests left open with no change
+  of status and no message since `cutoff` (abandoned: kept for ever before issue 16).
 """
 
 from __future__ import annotations
@@ -48,11 +49,16 @@ def sender_indexes_of_phone(session: Session, phone_indexes: tuple[str, ...]) ->
 def purge_closed_requests(stores: Stores, cutoff: dt.datetime, dry_run: bool) -> dict[str, int]:
     from bot.handoff.repository import delete_requests
 
-    stale = (
-        sa.select(ContactRequestRecord.id)
-        .where(ContactRequestRecord.status == RequestStatus.CLOSE.value)
-        .where(ContactRequestRecord.closed_at < cutoff)
+    recent_message = (
+        sa.select(AdviserMessageRecord.id)
+        .where(AdviserMessageRecord.request_id == ContactRequestRecord.id)
+        .where(AdviserMessageRecord.created_at >= cutoff)
     )
+    stale = sa.select(ContactRequestRecord.id).where(sa.or_(
+        sa.and_(ContactRequestRecord.status == RequestStatus.CLOSE.value, ContactRequestRecord.closed_at < cutoff),
+        sa.and_(ContactRequestRecord.status != RequestStatus.CLOSE.value,
+                ContactRequestRecord.status_changed_at < cutoff, ~sa.exists(recent_message)),
+    ))
     if dry_run:
         with read_session(stores.sessions) as session:
             ids = list(session.execute(stale).scalars())

@@ -15,7 +15,7 @@ def stores_of(database_url: str, tmp_path) -> Stores:  # noqa: ANN001
 
 def test_the_rule_is_registered_for_twelve_months() -> None:
     rule = RETENTION_RULES["demandes_de_contact"]
-    assert rule.months == 12 and "close" in rule.label
+    assert rule.months == 12 and "clôture" in rule.label and "ouvertes" in rule.label
 
 
 def test_erasing_a_sender_takes_their_requests_and_messages(repository, new_request, database_url, tmp_path) -> None:  # noqa: ANN001
@@ -39,7 +39,7 @@ def test_erasing_a_person_by_phone_takes_the_requests_where_it_was_left(reposito
     assert repository.get(stranger.reference) is not None
 
 
-def test_closed_requests_are_purged_twelve_months_after_closing(repository, new_request, database_url,  # noqa: ANN001
+def test_requests_are_purged_twelve_months_after_closing_or_their_last_activity(repository, new_request, database_url,  # noqa: ANN001
                                                                  tmp_path) -> None:
     old = NOW - dt.timedelta(days=400)
     closed_long_ago = new_request(now=old)
@@ -47,14 +47,16 @@ def test_closed_requests_are_purged_twelve_months_after_closing(repository, new_
     repository.close(closed_long_ago.reference, "compte-1", now=old)
     closed_recently = new_request(now=old)
     repository.close(closed_recently.reference, "compte-1", now=NOW - dt.timedelta(days=30))
-    still_open = new_request(now=old)
+    still_open = new_request(now=old)  # open, but an adviser wrote a month ago
+    repository.add_message(still_open.reference, "compte-1", "On se rappelle ?", now=NOW - dt.timedelta(days=30))
+    abandoned = new_request(now=old)  # open, nothing for 400 days (issue 16: kept for ever before)
     stores = stores_of(database_url, tmp_path)
     dry = purge(NOW, dry_run=True, stores=stores)
-    assert (dry["demandes_de_contact"], dry["messages_de_conseillers"]) == (1, 1)
+    assert (dry["demandes_de_contact"], dry["messages_de_conseillers"]) == (2, 1)
     assert repository.get(closed_long_ago.reference) is not None
     done = purge(NOW, stores=stores)
-    assert (done["demandes_de_contact"], done["messages_de_conseillers"]) == (1, 1)
-    assert repository.get(closed_long_ago.reference) is None
+    assert (done["demandes_de_contact"], done["messages_de_conseillers"]) == (2, 1)
+    assert repository.get(closed_long_ago.reference) is None and repository.get(abandoned.reference) is None
     assert repository.get(closed_recently.reference) is not None and repository.get(still_open.reference) is not None
     shorter = purge(NOW, months={"demandes_de_contact": 0}, stores=stores)
-    assert shorter["demandes_de_contact"] == 1 and repository.get(still_open.reference) is not None
+    assert shorter["demandes_de_contact"] == 2
