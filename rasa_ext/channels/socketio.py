@@ -21,7 +21,8 @@ Events and credentials are Rasa's (`user_message_evt`, `bot_message_evt`, `names
 - **missed_messages** `{since: n}` with an acknowledgement: the bot messages of the socket's own
   session from index `n` on, read from the tracker (`retrieve_full_tracker`), as
   `{since, next, messages: [{index, text?, quick_replies?, …}]}`; an error is
-  `{error, message}`. Index *i* is the *i*-th bot message the widget receives live for the
+  `{error, message}`. Each reads the whole conversation: a socket may ask `MISSED_BURST` times at
+  once, then once every `MISSED_REFILL_SECONDS` (`too_many` otherwise). Index *i* is the *i*-th bot message the widget receives live for the
   session (counted from 0), since both come from `widget_message` on the same `BotUttered`.
 - **bot_uttered**: one event per bot message (Rasa's output splits a text on blank lines and
   sends `custom` payloads as emit arguments; ours sends the message whole): `text`,
@@ -47,6 +48,7 @@ import asyncio
 import inspect
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -87,6 +89,11 @@ SESSION_REFUSED = (
     "Une nouvelle conversation peut commencer."
 )
 INVALID_MISSED = "La demande de messages manqués doit être un objet comme {\"since\": 0} (un entier positif ou nul)."
+TOO_MANY_MISSED = "Trop de demandes de messages manqués : patientez quelques secondes."
+# Each `missed_messages` reads and decrypts the whole conversation: a socket may ask MISSED_BURST
+# times at once (a reconnection asks once), then once every MISSED_REFILL_SECONDS (issue 16).
+MISSED_BURST = 5
+MISSED_REFILL_SECONDS = 2.0
 
 
 def widget_message(message: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -163,6 +170,27 @@ async def _maybe_await(value: Any) -> None:
         await value
 
 
+class Allowance:
+    """A token bucket per socket: `burst` at once, then one every `refill` seconds."""
+
+    def __init__(self, burst: int, refill: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst, self.refill, self.clock = burst, refill, clock
+        self.buckets: dict[str, tuple[float, float]] = {}
+
+    def take(self, key: str) -> bool:
+        now = self.clock()
+        tokens, since = self.buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - since) / self.refill)
+        if tokens < 1:
+            self.buckets[key] = (tokens, now)
+            return False
+        self.buckets[key] = (tokens - 1, now)
+        return True
+
+    def forget(self, key: str) -> None:
+        self.buckets.pop(key, None)
+
+
 class SocketIOInput(rasa_socketio.SocketIOInput):
     """Rasa's socket.io channel with signed sessions and our inbound rules (see the module doc)."""
 
@@ -174,6 +202,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         # Read at start-up: production refuses to start without a key, or with a wrong origin.
         self.signer = SessionSigner.from_environ()
         self.origins = sessions.allowed_origins()
+        self.missed_allowance = Allowance(MISSED_BURST, MISSED_REFILL_SECONDS)
 
     @classmethod
     def name(cls) -> str:
@@ -254,6 +283,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
 
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: str, *_: Any) -> None:
+            self.missed_allowance.forget(sid)
             logger.debug("A socket disconnected from the socket.io endpoint.")
 
         @sio.on("session_request", namespace=self.namespace)
@@ -394,6 +424,8 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         since = data.get("since") if isinstance(data, dict) else None
         if isinstance(since, bool) or not isinstance(since, int) or since < 0:
             return {"error": "invalid_request", "message": INVALID_MISSED}
+        if not self.missed_allowance.take(sid):
+            return {"error": "too_many", "message": TOO_MANY_MISSED}
         try:
             sent = await self.bot_messages(sender_id)
         except messages.TURN_FAILURES as error:

@@ -27,8 +27,11 @@ from rasa_ext.channels.sessions import SessionSigner
 from rasa_ext.channels.socketio import (
     INVALID_MISSED,
     MAX_MISSED,
+    MISSED_BURST,
     ORIGIN_REFUSED,
     SESSION_REFUSED,
+    TOO_MANY_MISSED,
+    Allowance,
     SocketIOInput,
 )
 
@@ -527,6 +530,24 @@ async def test_a_malformed_missed_messages_request_gets_a_french_error(socketio_
     assert await client.missed(data) == {"error": "invalid_request", "message": INVALID_MISSED}
     await client.say("bonjour")
     assert (await client.next())["text"] == socketio_server.agent.answer
+
+
+async def test_missed_messages_are_limited_per_socket(socketio_server, client) -> None:
+    """Issue 16: each request reads and decrypts the whole conversation; a client could loop on it."""
+    await save_bot_messages(socketio_server, client.session_id, "Un.")
+    answers = [await client.missed({"since": 0}) for _ in range(MISSED_BURST + 2)]
+    assert all(answer["next"] == 1 for answer in answers[:MISSED_BURST])
+    assert answers[-1] == {"error": "too_many", "message": TOO_MANY_MISSED}
+
+
+def test_the_allowance_refills_with_time() -> None:
+    now = [0.0]
+    allowance = Allowance(2, 2.0, clock=lambda: now[0])
+    assert [allowance.take("s") for _ in range(3)] == [True, True, False]
+    now[0] += 2.0
+    assert allowance.take("s") and not allowance.take("s") and allowance.take("autre")
+    allowance.forget("s")
+    assert allowance.take("s")
 
 
 async def test_missed_messages_need_a_session(socketio_server) -> None:
