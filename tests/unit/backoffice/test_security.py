@@ -85,3 +85,20 @@ async def test_hostile_text_is_escaped_everywhere(backoffice) -> None:  # noqa: 
                                                    "territoire": "calaisis", "password": PASSWORD, "password2": PASSWORD})
     body = await response.text()
     assert response.status == 400 and HOSTILE not in body and ESCAPED in body
+
+
+def test_aiohttp_parses_requests_with_its_c_parser_which_the_allowed_advisories_do_not_reach() -> None:
+    """audit-allowlist.txt accepts two request-smuggling advisories of aiohttp 3.9.5 (held by Rasa's
+    pin) because they live in the pure-Python HTTP parser: this checks the C one (llhttp) is used,
+    and that no deployment turns the extensions off."""
+    from aiohttp import http_parser, web_protocol
+
+    from bot.paths import ROOT
+
+    assert http_parser.HttpRequestParser.__module__ == "aiohttp._http_parser"
+    assert web_protocol.HttpRequestParser is http_parser.HttpRequestParser
+    deployment = [ROOT / "deploy" / "Dockerfile", ROOT / "deploy" / "entrypoint.sh", *sorted((ROOT / "deploy").rglob("*.yaml")),
+                  ROOT / "scripts" / "run_prod.sh", ROOT / "scripts" / "run_dev.sh"]
+    assert not [path for path in deployment if "AIOHTTP_NO_EXTENSIONS" in path.read_text(encoding="utf-8")]
+    allowed = (ROOT / "audit-allowlist.txt").read_text(encoding="utf-8")
+    assert "GHSA-8495-4g3g-x7pr" in allowed and "GHSA-9548-qrrj-x5pj" in allowed
