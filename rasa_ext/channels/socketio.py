@@ -22,8 +22,9 @@ Events and credentials are Rasa's (`user_message_evt`, `bot_message_evt`, `names
   session from index `n` on, read from the tracker (`retrieve_full_tracker`), as
   `{since, next, messages: [{index, text?, quick_replies?, …}]}`; an error is
   `{error, message}`. Each reads the whole conversation: a socket may ask `MISSED_BURST` times at
-  once, then once every `MISSED_REFILL_SECONDS` (`too_many` otherwise). Index *i* is the *i*-th bot message the widget receives live for the
-  session (counted from 0), since both come from `widget_message` on the same `BotUttered`.
+  once, then once every `MISSED_REFILL_SECONDS` (`too_many` otherwise). Index *i* is the *i*-th
+  bot message the widget receives live for the session (counted from 0), since both come from
+  `widget_message` on the same `BotUttered`.
 - **bot_uttered**: one event per bot message (Rasa's output splits a text on blank lines and
   sends `custom` payloads as emit arguments; ours sends the message whole): `text`,
   `quick_replies` (`{content_type, title, payload}`, from Rasa `buttons` or `quick_replies`),
