@@ -171,16 +171,19 @@ class TrackerStore(SQLTrackerStore):
     async def _save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         with self.session_scope() as session:
+            rows = []
             for event in self._unsaved_events(session, tracker):
                 data = event.as_dict()
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=None,  # in `data` only, encrypted (see CLEAR_ACTIONS)
-                    action_name=data.get("name") if data.get("name") in CLEAR_ACTIONS else None,
-                    data=self._seal(data),
-                ))
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": None,  # in `data` only, encrypted (see CLEAR_ACTIONS)
+                    "action_name": data.get("name") if data.get("name") in CLEAR_ACTIONS else None,
+                    "data": self._seal(data),
+                })
+            if rows:  # one INSERT of all the turn's events, without the ORM's unit of work (issue 15)
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
 
@@ -188,7 +191,9 @@ class TrackerStore(SQLTrackerStore):
         if not self.domain:
             return None
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            # Only the two columns read, as rows: no ORM object built per event (issue 15).
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions).with_entities(
+                self.SQLEvent.id, self.SQLEvent.data)
             if fetch_events_from_all_sessions:
                 events = [self._open(row.data) for row in query.all()]
                 return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots) if events else None
