@@ -2,12 +2,11 @@
 beside DIET.
 
 The conversation takes age, commune, situations, role, structure types, schemes and territories
-from the reader; DIET's entities are only a fallback where the reader finds none. This script reads
+from the reader (the model extracts no entity since issue 15). This script reads
 every annotated example of data/nlu/ with the reader alone (no model) and counts, per entity type,
 the values it finds that the annotation has (true positives), the ones it adds and the ones it
 misses, as ids (synonyms applied, communes as INSEE codes). Caveat printed with the numbers: the
 reader's phrase tables were written looking at these examples, so this is not held-out data.
-Beside it: DIET's cross-validated entity F1 of `make evaluate` (reports/nlu/summary.json).
 
 `--heldout` reads evaluation/heldout_entities.yml instead: 335 messages written and annotated on
 2026-12-08 by an annotator who read neither the reader's tables nor the training data (the file
@@ -44,7 +43,7 @@ from bot.reading.ages import ages_in, bare_age  # noqa: E402
 from bot.reading.words import Words  # noqa: E402
 
 ENTITIES = ("age", "commune", "situation", "role", "structure_type", "dispositif", "territoire")
-SUMMARY = ROOT / "reports" / "nlu" / "summary.json"
+REPORT = ROOT / "reports" / "nlu" / "heldout_entities.json"
 HELDOUT = ROOT / "evaluation" / "heldout_entities.yml"
 
 
@@ -141,11 +140,10 @@ def micro(counts: dict[str, Counter]) -> float:
 def print_training_data() -> None:
     data = load_data(str(ROOT / "data" / "nlu"))
     counts = score(data.intent_examples, data.entity_synonyms, reader)["annotated"]
-    diet = json.loads(SUMMARY.read_text(encoding="utf-8")).get("entity_f1", {}) if SUMMARY.exists() else {}
-    print(f"{'entité':16} {'lecteur F1':>10} {'DIET F1 (CV)':>13}   vrais+ / ajoutés / manqués")
+    print(f"{'entité':16} {'lecteur F1':>10}   vrais+ / ajoutés / manqués")
     for kind in ENTITIES:
         c = counts[kind]
-        print(f"{kind:16} {f1(c):10.3f} {diet.get(kind, float('nan')):13.3f}   {c['tp']} / {c['fp']} / {c['fn']}")
+        print(f"{kind:16} {f1(c):10.3f}   {c['tp']} / {c['fp']} / {c['fn']}")
     print(f"{'micro':16} {micro(counts):10.3f}   (entités des exemples annotés, valeurs en identifiants)")
     print("Attention : le lecteur a été écrit en regardant ces exemples ; ce ne sont pas des données mises de "
           "côté. Mesure tenue à part : `--heldout`.")
@@ -180,8 +178,8 @@ def main() -> int:
     from rasa_servers import trained_model
 
     summary = print_heldout(trained_model())
-    SUMMARY.parent.mkdir(parents=True, exist_ok=True)
-    (SUMMARY.parent / "heldout_entities.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
                                                           encoding="utf-8")
     return 0
 
