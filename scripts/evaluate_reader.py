@@ -179,8 +179,7 @@ def main() -> int:
 
     summary = print_heldout(trained_model())
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
-                                                          encoding="utf-8")
+    REPORT.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 
