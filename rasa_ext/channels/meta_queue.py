@@ -50,6 +50,7 @@ class QueueWorker:
         self._loop_task: asyncio.Task | None = None
         self._active: set[asyncio.Task] = set()
         self._next_purge = 0.0
+        self._stopping = False
 
     @property
     def running(self) -> bool:
@@ -57,6 +58,7 @@ class QueueWorker:
 
     def start(self) -> None:
         if not self.running:
+            self._stopping = False
             self._wake = asyncio.Event()
             self._loop_task = asyncio.create_task(self._run(), name="meta-queue-worker")
 
@@ -64,7 +66,15 @@ class QueueWorker:
         self._wake.set()
 
     async def stop(self) -> None:
-        """Stop claiming and cancel what is being handled (those events stay queued)."""
+        """Stop claiming and cancel what is being handled (those events stay queued).
+
+        The loop also stops on a flag: on Python 3.10, `asyncio.wait_for` returns instead of raising
+        when the cancellation comes as the awaited event is set (a handled event's `finally` sets
+        it), and the cancelled loop went on polling for ever while `stop` waited for it (seen as
+        a hung test teardown).
+        """
+        self._stopping = True
+        self._wake.set()
         tasks = [t for t in (self._loop_task, *self._active) if t is not None]
         self._loop_task = None
         for task in tasks:
@@ -73,19 +83,19 @@ class QueueWorker:
         self._active.clear()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
-                while len(self._active) < self.concurrency:
+                while len(self._active) < self.concurrency and not self._stopping:
                     item = await asyncio.to_thread(self.inbox.claim, self.worker_id, self.clock(), self.lease)
                     if item is None:
                         break
                     task = asyncio.create_task(self._process(item))
                     self._active.add(task)
                     task.add_done_callback(self._active.discard)
+                await self._purge()
             except asyncio.CancelledError:
                 raise
-                await self._purge()
             except Exception as error:  # the database is unreachable: try again at the next poll
                 logger.error("Meta queue unreadable: %s", messages.describe_failure(error))
             try:
