@@ -30,17 +30,22 @@ def same(expected: str | None, given: object) -> bool:
     return bool(expected) and isinstance(given, str) and hmac.compare_digest(expected.encode(), given.encode())
 
 
-def prelogin_cookie_name(request: web.Request) -> str:
+def prelogin_cookie_name(secure: bool) -> str:
+    """As `auth.cookie_name` for the session: the `__Host-` name over HTTPS."""
+    return SECURE_PRELOGIN_COOKIE if secure else PRELOGIN_COOKIE
+
+
+def _prelogin_cookie(request: web.Request) -> str | None:
     from bot.backoffice.app import services  # the app imports this module
 
-    return SECURE_PRELOGIN_COOKIE if services(request).settings.secure_cookies else PRELOGIN_COOKIE
+    return request.cookies.get(prelogin_cookie_name(services(request).settings.secure_cookies))
 
 
 def expected_token(request: web.Request) -> str | None:
     session = request.get("session")
     if session is not None:
         return session.csrf_token
-    return request.cookies.get(prelogin_cookie_name(request))
+    return _prelogin_cookie(request)
 
 
 def form_token(request: web.Request) -> str:
@@ -48,7 +53,7 @@ def form_token(request: web.Request) -> str:
     session = request.get("session")
     if session is not None:
         return session.csrf_token
-    token = request.cookies.get(prelogin_cookie_name(request)) or request.get("prelogin_token")
+    token = _prelogin_cookie(request) or request.get("prelogin_token")
     if not token:
         token = new_token()
         request["prelogin_token"] = token
@@ -57,7 +62,7 @@ def form_token(request: web.Request) -> str:
 
 def set_prelogin_cookie(request: web.Request, response: web.StreamResponse, secure: bool) -> None:
     token = request.get("prelogin_token")
-    name = SECURE_PRELOGIN_COOKIE if secure else PRELOGIN_COOKIE
+    name = prelogin_cookie_name(secure)
     if token and not request.cookies.get(name):
         response.set_cookie(name, token, httponly=True, secure=secure, samesite="Strict", path="/")
 

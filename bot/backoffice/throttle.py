@@ -45,6 +45,11 @@ def delay_after(failures: int) -> float:
     return 0.0 if failures <= 0 else min(MAX_DELAY, float(2 ** min(failures - 1, 10)))
 
 
+def _forgotten(record: LoginThrottleRecord | None, now: dt.datetime) -> bool:
+    """No counter, or one whose last failure is `FORGET_AFTER` old."""
+    return record is None or now - record.last_failure_at >= FORGET_AFTER
+
+
 class LoginThrottle:
     def __init__(self, sessions: sessionmaker | None = None, *, clock: Callable[[], dt.datetime]) -> None:
         self._sessions = sessions
@@ -59,15 +64,14 @@ class LoginThrottle:
     def failures(self, key: str) -> int:
         with read_session(self.sessions) as session:
             record = session.get(LoginThrottleRecord, key)
-            if record is None or self.clock() - record.last_failure_at >= FORGET_AFTER:
-                return 0
-            return record.failures
+            return 0 if _forgotten(record, self.clock()) else record.failures
 
     def delay(self, keys: Iterable[str]) -> float:
         return max((delay_after(self.failures(key)) for key in keys), default=0.0)
 
-    def _wait(self, record: LoginThrottleRecord | None, now: dt.datetime) -> float:
-        if record is None or now - record.last_failure_at >= FORGET_AFTER:
+    @staticmethod
+    def _wait(record: LoginThrottleRecord | None, now: dt.datetime) -> float:
+        if _forgotten(record, now):
             return 0.0
         ready = record.last_failure_at + dt.timedelta(seconds=delay_after(record.failures))
         return max(0.0, (ready - now).total_seconds())
@@ -101,8 +105,7 @@ class LoginThrottle:
             if record is None:
                 session.add(LoginThrottleRecord(key=key, failures=1, last_failure_at=now))
                 continue
-            stale = now - record.last_failure_at >= FORGET_AFTER
-            record.failures = 1 if stale else record.failures + 1
+            record.failures = 1 if _forgotten(record, now) else record.failures + 1
             record.last_failure_at = now
         session.execute(
             sa.delete(LoginThrottleRecord).where(LoginThrottleRecord.last_failure_at <= now - FORGET_AFTER)

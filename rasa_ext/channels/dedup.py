@@ -54,14 +54,17 @@ def is_valid_message_id(value: object) -> bool:
         and value.strip() != ""
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _key(prefix: str, sender_id: str, message_id: str, kind: str = "msg") -> str:
-    digest = hashlib.sha256(f"{sender_id}\x00{message_id}".encode()).hexdigest()[:32]
-    return f"{prefix}{kind}:{digest}"
+    return f"{prefix}{kind}:{_digest(sender_id + chr(0) + message_id)}"
 
 
 def _sender_key(prefix: str, sender_id: str) -> str:
     """The list of the sender's kept answers (a hash of the sender id, never the id)."""
-    return f"{prefix}sender:{hashlib.sha256(sender_id.encode()).hexdigest()[:32]}"
+    return f"{prefix}sender:{_digest(sender_id)}"
 
 
 class MemoryStore:

@@ -49,8 +49,12 @@ async def _admitted(request: web.Request, keys: list[str]) -> float:
     return wait
 
 
+def _too_many_text(wait: float) -> str:
+    return TOO_MANY.format(seconds=max(1, round(wait)))
+
+
 def _too_many(request: web.Request, template: str, context: dict[str, object], wait: float) -> web.Response:
-    return render(request, template, {**context, "error": TOO_MANY.format(seconds=max(1, round(wait)))}, status=429)
+    return render(request, template, {**context, "error": _too_many_text(wait)}, status=429)
 
 
 async def login_page(request: web.Request) -> web.Response:
@@ -107,7 +111,7 @@ async def _second_factor(request: web.Request, *, confirm: bool) -> web.Response
     keys = _keys(request, account.email)
     wait = await _admitted(request, keys)
     if wait > 0 or not await db(found.accounts.verify_totp, account.id, str(form.get("code", "")), confirm=confirm):
-        error = TOO_MANY.format(seconds=max(1, round(wait))) if wait > 0 else BAD_CODE
+        error = _too_many_text(wait) if wait > 0 else BAD_CODE
         status = 429 if wait > 0 else 401
         if confirm:
             secret = await db(found.accounts.totp_secret_for_enrolment, account.id)
