@@ -276,7 +276,10 @@ def for_all(topic: str, role: str | None, territory: Territory | None, today: dt
         return [procedure_all(role, territory)]
     if topic == CONTACT:
         return contact_all(role, territory)
-    return _split(titles[topic], [f"{s.short_title} : {each[topic](s)}" for s in schemes])
+    title = titles[topic]
+    if topic in (CONTENTS, INFO) and len(schemes) < len(SCHEME_IDS):  # not "the seven" for one or two
+        title = "Le dispositif :" if len(schemes) == 1 else "Les dispositifs :"
+    return _split(title, [f"{s.short_title} : {each[topic](s)}" for s in schemes])
 
 
 def on_behalf(role: str | None, territory: Territory | None) -> Reply:

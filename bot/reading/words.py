@@ -41,9 +41,13 @@ _SPELLINGS = {
     "mapeler": "m appeler", "jdisparais": "je disparais", "darons": "parents", "daronne": "mere", "daron": "pere",
     "jsrai": "je serai", "jserai": "je serai", "jvoudrai": "je voudrais",
     "jveu": "je veux", "fo": "faut",
+    "jvai": "je vais", "jpaye": "je paye", "jpaie": "je paie", "plu": "plus", "o": "au", "dpui": "depuis",
+    "dpuis": "depuis",
     "tte": "toute", "jdor": "je dors", "jdoi": "je dois", "jdois": "je dois", "jcrois": "je crois", "jsens": "je sens",
 }
 _DIGITS_THEN_LETTERS = re.compile(r"(\d)([^\W\d_])")
+# "g 17a", "jeune 19a": SMS for "ans" glued to an age of our public (14-30), not "le 12a rue…".
+_AGE_GLUED_A = re.compile(r"\b(1[4-9]|2\d|30)a\b", re.IGNORECASE)
 _LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_])(\d)")
 _CLAUSE_BREAKS = re.compile(r"[.!?;\n]+|,|\bmais\b", re.IGNORECASE)
 # "Boulogne s/ Mer", "Aire s/la Lys": "s/" is "sur" before the slash disappears as a word break.
@@ -59,7 +63,7 @@ def expand(words: Iterable[str]) -> list[str]:
 
 def words_of(text: str) -> list[str]:
     """Normalised words of `text` with SMS spellings expanded and numbers split from letters."""
-    text = _SUR.sub("sur ", text)
+    text = _AGE_GLUED_A.sub(r"\1 ans", _SUR.sub("sur ", text))
     text = _LETTERS_THEN_DIGITS.sub(r"\1 \2", _DIGITS_THEN_LETTERS.sub(r"\1 \2", text))
     return expand(normalize(text).split())
 

@@ -30,3 +30,9 @@ def test_a_bare_number_is_an_age_only_when_one_is_asked() -> None:
     assert read("19", expecting="age").age == 19
     both = read("19 calais", expecting="age_commune")
     assert both.age == 19 and both.place.match.commune.name == "Calais"
+
+
+@pytest.mark.parametrize(("text", "age"), [("g 17a jvai plu o lycee", 17), ("jeune 19A a arras", 19),
+                                          ("j habite au 12a rue victor hugo", None)])
+def test_an_age_with_a_glued_a_is_an_age_of_our_public_only(text: str, age: int | None) -> None:
+    assert read(text).age == age

@@ -68,3 +68,4 @@ def test_a_scheme_or_a_teacher_named_first_is_not_a_professional_speaking(text: 
 def test_not_knowing_what_to_look_for_is_unsure_however_long(text: str) -> None:
     assert read(text).reply == "inconnu"
 
+

@@ -67,3 +67,7 @@ def test_how_relatives_and_professionals_say_situations(text: str, yes: set[str]
 def test_a_need_is_named_not_denied_nor_a_room(text: str, needs: tuple[str, ...]) -> None:
     assert read(text).needs == needs
 
+
+@pytest.mark.parametrize("text", ["jpaye plus mon loyer", "je paie pas mon loyer ce mois ci"])
+def test_not_paying_the_rent_is_trouble_keeping_the_home(text: str) -> None:
+    assert "maintien_logement_difficile" in read(text).yes
